@@ -1,0 +1,35 @@
+# Raftex entry points. `make test` is the one command that runs the whole suite from a fresh clone.
+SHELL := /bin/bash
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+SEEDS ?= 1000
+CONFIG ?= Release
+
+.PHONY: all build test sim bench bench-raft bench-engine demo clean
+
+all: build
+
+build:
+	dotnet build Cluster.sln -c $(CONFIG) -nologo
+
+test:
+	tools/test.sh
+
+sim:
+	dotnet run --project tests/Raftex.Simulation -c $(CONFIG) -- --seeds $(SEEDS)
+
+bench: bench-raft bench-engine
+
+bench-raft:
+	dotnet run --project bench/Raftex.Bench.Raft -c Release
+
+bench-engine:
+	dotnet run --project bench/Raftex.Bench.Engine -c Release
+
+demo:
+	@echo "make demo: coming with the local platform (see README)."
+
+clean:
+	dotnet clean Cluster.sln -nologo
