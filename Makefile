@@ -7,7 +7,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 SEEDS ?= 1000
 CONFIG ?= Release
 
-.PHONY: all build test sim bench bench-raft bench-engine demo clean
+.PHONY: all build test sim bench bench-raft bench-engine crds demo clean
 
 all: build
 
@@ -24,9 +24,13 @@ bench: bench-raft bench-engine
 
 bench-raft:
 	dotnet run --project bench/Raftex.Bench.Raft -c Release
+	dotnet run --project bench/Raftex.Bench.Wal -c Release
 
 bench-engine:
 	dotnet run --project bench/Raftex.Bench.Engine -c Release
+
+crds:
+	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds
 
 demo:
 	@echo "make demo: coming with the local platform (see README)."

@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # layer name -> test projects, in the order they run. Projects that spawn processes
 # run one at a time (the runner never runs two test assemblies at once here).
 LAYERS=(
-  "unit:tests/Raftex.Raft.Tests tests/Raftex.Exchange.Tests"
+  "unit:tests/Raftex.Raft.Tests tests/Raftex.Raft.Storage.Tests tests/Raftex.Exchange.Tests"
   "simulation:tests/Raftex.Simulation.Tests"
   "operator:tests/Raftex.ApiServer.Tests tests/Raftex.Operator.Tests"
 )
