@@ -1,0 +1,349 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Raftex.Exchange;
+
+/// <summary>
+/// Versioned binary snapshot: "RFXS", u16 version, i64 body length, body, u64 checksum of the body.
+/// The body is written in a canonical order (accounts by id, orders in book priority, client ids and sessions in expiry order),
+/// never in hash-map order, so equal states give equal bytes.
+/// </summary>
+public sealed partial class ExchangeStateMachine
+{
+    /// <summary>The snapshot format this build writes and reads.</summary>
+    public const ushort SnapshotVersion = 1;
+
+    private static ReadOnlySpan<byte> SnapshotMagic => "RFXS"u8;
+
+    /// <summary>Writes the whole state to a stream.</summary>
+    public void WriteSnapshot(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var body = SnapshotBody();
+        Span<byte> header = stackalloc byte[14];
+        SnapshotMagic.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], SnapshotVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(header[6..], body.Length);
+        destination.Write(header);
+        destination.Write(body);
+        Span<byte> trailer = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(trailer, Checksum(body));
+        destination.Write(trailer);
+    }
+
+    /// <summary>A 64-bit digest of the full state (the checksum of the canonical snapshot body).</summary>
+    public ulong Digest() => Checksum(SnapshotBody());
+
+    /// <summary>Rebuilds a state machine from a snapshot; throws <see cref="SnapshotFormatException"/> if it is not a valid one.</summary>
+    public static ExchangeStateMachine Restore(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Span<byte> header = stackalloc byte[14];
+        if (source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+        {
+            throw new SnapshotFormatException("snapshot truncated: header incomplete");
+        }
+
+        if (!header[..4].SequenceEqual(SnapshotMagic))
+        {
+            throw new SnapshotFormatException("not a Raftex exchange snapshot (bad magic)");
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+        if (version != SnapshotVersion)
+        {
+            throw new SnapshotFormatException($"unsupported snapshot version {version}; this build reads version {SnapshotVersion}");
+        }
+
+        var length = BinaryPrimitives.ReadInt64LittleEndian(header[6..]);
+        if (length < 0 || length > int.MaxValue - 64)
+        {
+            throw new SnapshotFormatException($"snapshot body length {length} is invalid");
+        }
+
+        var body = new byte[length];
+        Span<byte> trailer = stackalloc byte[8];
+        if (source.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) < body.Length
+            || source.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) < 8)
+        {
+            throw new SnapshotFormatException("snapshot truncated");
+        }
+
+        var expected = BinaryPrimitives.ReadUInt64LittleEndian(trailer);
+        var actual = Checksum(body);
+        if (expected != actual)
+        {
+            throw new SnapshotFormatException($"snapshot checksum mismatch: stored {expected:x16}, computed {actual:x16}");
+        }
+
+        try
+        {
+            return FromBody(body);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidDataException)
+        {
+            throw new SnapshotFormatException($"snapshot body is inconsistent: {e.Message}", e);
+        }
+    }
+
+    private static ulong Checksum(ReadOnlySpan<byte> body) => StateHasher.Finish(StateHasher.Bytes(StateHasher.Seed, body));
+
+    private byte[] SnapshotBody()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteConfig(w);
+            w.Write(_lastIndex);
+            w.Write(_logTime);
+            w.Write(_stateHash);
+            foreach (var s in _supply)
+            {
+                w.Write(s);
+            }
+
+            foreach (var book in _books)
+            {
+                w.Write(book.LastTradePrice);
+                w.Write(book.Sequence);
+            }
+
+            var ids = Accounts();
+            w.Write(ids.Count);
+            foreach (var id in ids)
+            {
+                var a = _accountIndex.Get(id);
+                w.Write(id);
+                for (var asset = 0; asset < _assetCount; asset++)
+                {
+                    w.Write(_accountFree[(a * _assetCount) + asset]);
+                    w.Write(_accountReserved[(a * _assetCount) + asset]);
+                }
+            }
+
+            for (var i = 0; i < _books.Length; i++)
+            {
+                WriteSide(w, _books[i].Bids);
+                WriteSide(w, _books[i].Asks);
+            }
+
+            w.Write(_recQueueCount);
+            for (var i = 0; i < _recQueueCount; i++)
+            {
+                var r = _recQueue[(_recQueueHead + i) & (_recQueue.Length - 1)];
+                w.Write(_recAccount[r]);
+                w.Write(_recClientId[r]);
+                w.Write(_recOrderId[r]);
+                w.Write(_recCode[r]);
+                w.Write(_recReason[r]);
+                w.Write(_recExpiresAt[r]);
+            }
+
+            w.Write(_sessionIndex.Count);
+            for (var s = _sessionHead; s >= 0; s = _sessionNext[s])
+            {
+                w.Write(_sessionId[s]);
+                w.Write(_sessionLastActive[s]);
+                w.Write(_sessionHighest[s]);
+                for (var k = s * _sessionWindow; k < (s + 1) * _sessionWindow; k++)
+                {
+                    w.Write(_slotSeq[k]);
+                    w.Write(_slotCode[k]);
+                    w.Write(_slotReason[k]);
+                    w.Write(_slotOrderId[k]);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    private void WriteConfig(BinaryWriter w)
+    {
+        w.Write(_config.Assets.Count);
+        foreach (var asset in _config.Assets)
+        {
+            w.Write(asset);
+        }
+
+        w.Write(_config.Instruments.Count);
+        foreach (var s in _config.Instruments)
+        {
+            w.Write(s.Symbol);
+            w.Write(s.BaseAsset);
+            w.Write(s.QuoteAsset);
+            w.Write(s.TickSize);
+            w.Write(s.LotSize);
+            w.Write(s.MinQuantity);
+            w.Write(s.MaxQuantity);
+            w.Write(s.ReferencePrice);
+            w.Write(s.BandBasisPoints);
+            w.Write(s.MaxPrice);
+        }
+
+        w.Write(_config.SessionTimeout);
+        w.Write(_config.SessionWindow);
+        w.Write(_config.ClientIdRetention);
+    }
+
+    private void WriteSide(BinaryWriter w, BookSide side)
+    {
+        var count = 0;
+        for (var p = 0; p < side.Count; p++)
+        {
+            count += _levels[side.Levels[p]].Count;
+        }
+
+        w.Write(count);
+        for (var p = side.Count - 1; p >= 0; p--)
+        {
+            for (var o = _levels[side.Levels[p]].Head; o >= 0; o = _orders[o].Next)
+            {
+                ref var x = ref _orders[o];
+                w.Write(x.OrderId);
+                w.Write(x.Account);
+                w.Write(x.ClientId);
+                w.Write(x.Price);
+                w.Write(x.Quantity);
+                w.Write(x.Filled);
+                w.Write(x.Open);
+                w.Write((byte)x.TimeInForce);
+                w.Write((byte)x.Stp);
+            }
+        }
+    }
+
+    private static ExchangeStateMachine FromBody(byte[] body)
+    {
+        using var stream = new MemoryStream(body, writable: false);
+        using var r = new BinaryReader(stream, Encoding.UTF8);
+        var config = ReadConfig(r);
+        var m = new ExchangeStateMachine(config);
+        m._lastIndex = r.ReadInt64();
+        m._logTime = r.ReadInt64();
+        m._stateHash = r.ReadUInt64();
+        for (var i = 0; i < m._assetCount; i++)
+        {
+            m._supply[i] = r.ReadInt64();
+        }
+
+        foreach (var book in m._books)
+        {
+            book.LastTradePrice = r.ReadInt64();
+            book.Sequence = r.ReadInt64();
+        }
+
+        var accounts = ReadCount(r);
+        for (var i = 0; i < accounts; i++)
+        {
+            var a = m.GetOrCreateAccount(r.ReadInt64());
+            for (var asset = 0; asset < m._assetCount; asset++)
+            {
+                m._accountFree[(a * m._assetCount) + asset] = r.ReadInt64();
+                m._accountReserved[(a * m._assetCount) + asset] = r.ReadInt64();
+            }
+        }
+
+        for (var i = 0; i < m._books.Length; i++)
+        {
+            m.ReadSide(r, i, Side.Buy);
+            m.ReadSide(r, i, Side.Sell);
+        }
+
+        var records = ReadCount(r);
+        for (var i = 0; i < records; i++)
+        {
+            var c = new Command { Account = r.ReadInt64(), ClientId = r.ReadInt64() };
+            var orderId = r.ReadInt64();
+            var code = r.ReadByte();
+            var reason = r.ReadByte();
+            var expiresAt = r.ReadInt64();
+            var scratch = new ApplyResult { OrderId = orderId, Code = (ResultCode)code, Reason = (RejectReason)reason };
+            m.Remember(in c, scratch);
+            m._recExpiresAt[m._clientIds.Get(c.Account, c.ClientId)] = expiresAt;
+        }
+
+        var sessions = ReadCount(r);
+        for (var i = 0; i < sessions; i++)
+        {
+            var s = m.AllocateSession(r.ReadInt64());
+            m._sessionLastActive[s] = r.ReadInt64();
+            m._sessionHighest[s] = r.ReadInt64();
+            for (var k = s * m._sessionWindow; k < (s + 1) * m._sessionWindow; k++)
+            {
+                m._slotSeq[k] = r.ReadInt64();
+                m._slotCode[k] = r.ReadByte();
+                m._slotReason[k] = r.ReadByte();
+                m._slotOrderId[k] = r.ReadInt64();
+            }
+
+            m.LinkSessionAtTail(s);
+        }
+
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{stream.Length - stream.Position} unexpected bytes after the last section");
+        }
+
+        return m;
+    }
+
+    private void ReadSide(BinaryReader r, int instrument, Side side)
+    {
+        var book = _books[instrument];
+        var count = ReadCount(r);
+        for (var i = 0; i < count; i++)
+        {
+            var o = AllocateOrder();
+            ref var x = ref _orders[o];
+            x.OrderId = r.ReadInt64();
+            x.Account = r.ReadInt64();
+            x.ClientId = r.ReadInt64();
+            x.Price = r.ReadInt64();
+            x.Quantity = r.ReadInt64();
+            x.Filled = r.ReadInt64();
+            x.Open = r.ReadInt64();
+            x.TimeInForce = (TimeInForce)r.ReadByte();
+            x.Stp = (SelfTradePrevention)r.ReadByte();
+            x.Side = side;
+            x.Instrument = instrument;
+            x.AccountIndex = _accountIndex.Get(x.Account);
+            if (x.AccountIndex < 0 || x.Open <= 0 || x.OrderId <= 0 || _orderIndex.Get(x.OrderId) >= 0)
+            {
+                throw new InvalidDataException($"order {x.OrderId} is inconsistent (unknown account, empty or repeated)");
+            }
+
+            _orderIndex.Set(x.OrderId, o);
+            Rest(book, o);
+        }
+    }
+
+    private static ExchangeConfig ReadConfig(BinaryReader r)
+    {
+        var assets = new string[ReadCount(r)];
+        for (var i = 0; i < assets.Length; i++)
+        {
+            assets[i] = r.ReadString();
+        }
+
+        var instruments = new InstrumentSpec[ReadCount(r)];
+        for (var i = 0; i < instruments.Length; i++)
+        {
+            instruments[i] = new InstrumentSpec(
+                r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+        }
+
+        return new ExchangeConfig(assets, instruments, r.ReadInt64(), r.ReadInt32(), r.ReadInt64());
+    }
+
+    private static int ReadCount(BinaryReader r)
+    {
+        var n = r.ReadInt32();
+        if (n < 0 || n > r.BaseStream.Length)
+        {
+            throw new InvalidDataException($"count {n} is out of range");
+        }
+
+        return n;
+    }
+}

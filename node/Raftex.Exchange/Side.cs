@@ -1,0 +1,8 @@
+namespace Raftex.Exchange;
+
+/// <summary>Order side.</summary>
+public enum Side : byte
+{
+    Buy = 1,
+    Sell = 2,
+}
