@@ -1,0 +1,37 @@
+namespace Raftex.Simulation;
+
+/// <summary>Generates the fault schedule of a seed: which faults, when, for how long.</summary>
+public static class FaultPlan
+{
+    /// <summary>The fault kinds each mix draws from.</summary>
+    public static IReadOnlyList<FaultKind> KindsOf(FaultMix mix) => mix switch
+    {
+        FaultMix.Calm => [FaultKind.TransferLeadership],
+        FaultMix.Network => [FaultKind.FlakyLinks, FaultKind.FlakyLinks, FaultKind.OneWayLink, FaultKind.PartitionHalves],
+        FaultMix.Partitions => [FaultKind.PartitionHalves, FaultKind.IsolateLeader, FaultKind.MajoritiesRing, FaultKind.OneWayLink, FaultKind.TransferLeadership],
+        FaultMix.Crashes => [FaultKind.Crash, FaultKind.Crash, FaultKind.ClockDrift, FaultKind.FlakyLinks, FaultKind.IsolateLeader],
+        FaultMix.Membership => [FaultKind.AddLearner, FaultKind.PromoteLearner, FaultKind.PromoteLearner, FaultKind.RemoveVoter, FaultKind.TransferLeadership, FaultKind.IsolateLeader, FaultKind.Crash],
+        _ => Enum.GetValues<FaultKind>(),
+    };
+
+    /// <summary>
+    /// Draws faults over the chaos window: on average one every <paramref name="meanGapUs"/>, each lasting a
+    /// fraction of the window. Deterministic in the seed.
+    /// </summary>
+    public static IReadOnlyList<FaultEvent> Generate(long seed, FaultMix mix, long chaosUs, long meanGapUs)
+    {
+        var random = SeedStreams.For(seed, SeedStreams.Faults);
+        var kinds = KindsOf(mix);
+        var faults = new List<FaultEvent>();
+        var at = meanGapUs / 2 + random.NextInt64(meanGapUs);
+        while (at < chaosUs)
+        {
+            var kind = kinds[random.Next(kinds.Count)];
+            var duration = 20_000 + random.NextInt64(Math.Max(1, chaosUs / 4));
+            faults.Add(new FaultEvent(faults.Count, at, kind, duration, random.Next(), random.NextDouble()));
+            at += 1 + random.NextInt64(2 * meanGapUs);
+        }
+
+        return faults;
+    }
+}

@@ -1,0 +1,81 @@
+using Raftex.Raft;
+
+namespace Raftex.Simulation;
+
+/// <summary>
+/// A node's simulated disk: a durable image (what survived the last fsync) and a written image (durable plus the
+/// volatile tail of writes issued since). A crash throws the volatile tail away; only the durable image survives.
+/// </summary>
+public sealed class SimDisk
+{
+    private readonly List<Action<DiskImage>> _pending = [];
+    private DiskImage _durable = new();
+    private DiskImage _written = new();
+
+    /// <summary>What a restarted node finds: the last durable snapshot, log suffix and hard state.</summary>
+    public DiskImage Durable => _durable;
+
+    /// <summary>What the running node has written so far, synced or not.</summary>
+    public DiskImage Written => _written;
+
+    /// <summary>Writes issued since the last fsync (lost on crash).</summary>
+    public int PendingWrites => _pending.Count;
+
+    /// <summary>Number of fsyncs performed.</summary>
+    public long Syncs { get; private set; }
+
+    /// <summary>Writes one Ready's worth of state: snapshot first, then entries, then hard state (the WAL's order).</summary>
+    public void Write(Snapshot? snapshot, IReadOnlyList<Entry> entries, HardState? hardState)
+    {
+        if (snapshot is { IsEmpty: false } snap)
+        {
+            Queue(image => image.InstallSnapshot(snap));
+        }
+
+        if (entries.Count > 0)
+        {
+            var copy = entries.ToArray();
+            Queue(image => image.Append(copy));
+        }
+
+        if (hardState is { IsEmpty: false } hs)
+        {
+            Queue(image => image.HardState = hs);
+        }
+    }
+
+    /// <summary>Makes everything written so far durable.</summary>
+    public void Sync()
+    {
+        foreach (var write in _pending)
+        {
+            write(_durable);
+        }
+
+        _pending.Clear();
+        Syncs++;
+    }
+
+    /// <summary>Loses the volatile tail: the written image becomes the durable image again.</summary>
+    public void Crash()
+    {
+        _pending.Clear();
+        _written = _durable.Clone();
+    }
+
+    /// <summary>
+    /// Saves a locally taken snapshot and drops the log it covers. Durable at once, as a real node writes, fsyncs and
+    /// renames the snapshot file before it drops any log segment; it does not sync the WAL's volatile tail.
+    /// </summary>
+    public void SaveSnapshot(Snapshot snapshot)
+    {
+        _durable.SaveLocalSnapshot(snapshot);
+        _written.SaveLocalSnapshot(snapshot);
+    }
+
+    private void Queue(Action<DiskImage> write)
+    {
+        write(_written);
+        _pending.Add(write);
+    }
+}

@@ -1,0 +1,85 @@
+namespace Raftex.Simulation;
+
+/// <summary>Everything that determines one simulation run. Same options ⇒ same run, event for event.</summary>
+public sealed record SimulationOptions
+{
+    public long Seed { get; init; }
+
+    /// <summary>Initial voters (3, 5 or 7).</summary>
+    public int Nodes { get; init; } = 3;
+
+    public FaultMix Mix { get; init; } = FaultMix.Everything;
+
+    /// <summary>Simulated length of the chaos window (faults and client load); everything heals at its end.</summary>
+    public long ChaosUs { get; init; } = 2_000_000;
+
+    /// <summary>Mean gap between faults in the chaos window.</summary>
+    public long MeanFaultGapUs { get; init; } = 150_000;
+
+    /// <summary>After the heal, ticks (at the nominal period) within which the cluster must elect, commit and converge.</summary>
+    public int LivenessTicks { get; init; } = 400;
+
+    /// <summary>Nominal tick period; each node's own period drifts around it.</summary>
+    public long TickUs { get; init; } = 10_000;
+
+    /// <summary>Largest clock drift at start, as a fraction of the tick period (0.2 = ±20%).</summary>
+    public double MaxDrift { get; init; } = 0.2;
+
+    public int ElectionTicks { get; init; } = 10;
+
+    public int HeartbeatTicks { get; init; } = 1;
+
+    /// <summary>Mean gap between client proposals during the chaos window.</summary>
+    public long ProposalGapUs { get; init; } = 4_000;
+
+    /// <summary>Proposal payload size in bytes (at least 16: id and seed tag).</summary>
+    public int PayloadBytes { get; init; } = 16;
+
+    /// <summary>Applied entries between two local snapshots (the log up to the snapshot is then compacted).</summary>
+    public int SnapshotEvery { get; init; } = 40;
+
+    /// <summary>Entries kept in memory behind a snapshot, so a slightly lagging follower still catches up by log.</summary>
+    public int KeepBehindSnapshot { get; init; } = 5;
+
+    /// <summary>fsync latency range in microseconds.</summary>
+    public long MinFsyncUs { get; init; } = 100;
+
+    public long MaxFsyncUs { get; init; } = 2_000;
+
+    /// <summary>Bytes per snapshot chunk message (small, so snapshot transfer is exercised in several chunks).</summary>
+    public int SnapshotChunkBytes { get; init; } = 8;
+
+    /// <summary>Fault ids (from the generated plan) to leave out; the shrinker uses this.</summary>
+    public IReadOnlySet<int> WithoutFaults { get; init; } = new SortedSet<int>();
+
+    /// <summary>Record a human-readable trace of every event (slower).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>The options a seed gets by default: cluster size and fault mix vary with the seed.</summary>
+    public static SimulationOptions ForSeed(long seed, int? nodes = null)
+    {
+        var mixes = Enum.GetValues<FaultMix>();
+        var sizes = new[] { 3, 5, 7 };
+        var random = SeedStreams.For(seed, SeedStreams.Cluster);
+        return new SimulationOptions
+        {
+            Seed = seed,
+            Mix = mixes[(int)(Math.Abs(seed) % mixes.Length)],
+            Nodes = nodes ?? sizes[(int)(Math.Abs(seed / mixes.Length) % sizes.Length)],
+            SnapshotEvery = 20 + random.Next(60),
+            ProposalGapUs = 2_000 + random.Next(6_000),
+        };
+    }
+
+    /// <summary>The command-line arguments that replay exactly this run.</summary>
+    public string ReplayArguments()
+    {
+        var text = $"--seed {Seed} --nodes {Nodes} --mix {Mix} --chaos-ms {ChaosUs / 1000}";
+        if (WithoutFaults.Count > 0)
+        {
+            text += $" --without {string.Join(',', WithoutFaults)}";
+        }
+
+        return text + " --trace";
+    }
+}

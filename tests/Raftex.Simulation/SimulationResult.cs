@@ -1,0 +1,13 @@
+namespace Raftex.Simulation;
+
+/// <summary>The outcome of one run: violations, figures, a hash of every event (for determinism) and the trace.</summary>
+public sealed record SimulationResult(
+    SimulationOptions Options,
+    IReadOnlyList<Violation> Violations,
+    SimulationStats Stats,
+    ulong TraceHash,
+    IReadOnlyList<string> Trace,
+    IReadOnlyList<FaultEvent> Faults)
+{
+    public bool Failed => Violations.Count > 0;
+}
