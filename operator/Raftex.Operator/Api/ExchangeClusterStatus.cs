@@ -12,6 +12,9 @@ public sealed record ExchangeClusterStatus
     [Description("Cluster id generated once at bootstrap; every node's data directory carries it.")]
     public string? ClusterId { get; init; }
 
+    [Description("Number of pods that bootstrapped the cluster (ordinals 0..n-1); every later pod joins as a learner.")]
+    public int? InitialMembers { get; init; }
+
     [Description("Number of pods.")]
     public int? Replicas { get; init; }
 
