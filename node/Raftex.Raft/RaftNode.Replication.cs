@@ -268,7 +268,8 @@ public sealed partial class RaftNode
         }
         else if (wasPaused)
         {
-            SendAppend(pr, sendIfEmpty: false);
+            // The follower may not know the commit index yet: send even an empty append.
+            SendAppend(pr, sendIfEmpty: true);
         }
 
         while (pr.State == ProgressState.Replicate && SendAppend(pr, sendIfEmpty: false))
