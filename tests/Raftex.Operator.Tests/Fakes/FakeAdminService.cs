@@ -1,0 +1,49 @@
+using Grpc.Core;
+using Raftex.Protocol.V1;
+
+namespace Raftex.Operator.Tests.Fakes;
+
+/// <summary>The Admin gRPC service of every simulated node; the local port a call arrived on names the node.</summary>
+internal sealed class FakeAdminService(FakeAdminServer server) : Admin.AdminBase
+{
+    public override async Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        var node = await Enter(context);
+        return server.Cluster.GetStatus(node, request.GroupId);
+    }
+
+    public override async Task<TransferLeadershipResponse> TransferLeadership(TransferLeadershipRequest request, ServerCallContext context) =>
+        server.Cluster.TransferLeadership(await Enter(context), request);
+
+    public override async Task<MembershipChangeResponse> AddLearner(AddLearnerRequest request, ServerCallContext context) =>
+        server.Cluster.AddLearner(await Enter(context), request);
+
+    public override async Task<MembershipChangeResponse> PromoteLearner(PromoteLearnerRequest request, ServerCallContext context) =>
+        server.Cluster.PromoteLearner(await Enter(context), request);
+
+    public override async Task<MembershipChangeResponse> RemoveMember(RemoveMemberRequest request, ServerCallContext context) =>
+        server.Cluster.RemoveMember(await Enter(context), request);
+
+    public override async Task<TakeSnapshotResponse> TakeSnapshot(TakeSnapshotRequest request, ServerCallContext context) =>
+        server.Cluster.TakeSnapshot(await Enter(context), request);
+
+    public override async Task<SetFaultsResponse> SetFaults(SetFaultsRequest request, ServerCallContext context) =>
+        server.Cluster.SetFaults(await Enter(context), request);
+
+    public override async Task<ClearFaultsResponse> ClearFaults(ClearFaultsRequest request, ServerCallContext context) =>
+        server.Cluster.ClearFaults(await Enter(context), request);
+
+    public override async Task<SetEntryFormatVersionResponse> SetEntryFormatVersion(SetEntryFormatVersionRequest request, ServerCallContext context) =>
+        server.Cluster.SetEntryFormatVersion(await Enter(context), request);
+
+    public override async Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context) =>
+        server.Cluster.Crash(await Enter(context), request);
+
+    private async Task<ulong> Enter(ServerCallContext context)
+    {
+        var port = context.GetHttpContext().Connection.LocalPort;
+        var node = server.NodeAtPort(port);
+        await server.WaitWhileStalled(node, context.CancellationToken);
+        return node;
+    }
+}
