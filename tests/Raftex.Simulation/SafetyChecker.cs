@@ -209,7 +209,26 @@ public sealed class SafetyChecker
     }
 
     /// <summary>A proposal was acknowledged to its client: applied on the node it was proposed to.</summary>
-    public void Acknowledged(long proposalId, long index, ulong dataHash) => _acknowledged.Add((dataHash, index, proposalId));
+    public void Acknowledged(long proposalId, long index, ulong dataHash)
+    {
+        _acknowledged.Add((dataHash, index, proposalId));
+        MaxAcknowledgedIndex = Math.Max(MaxAcknowledgedIndex, index);
+    }
+
+    /// <summary>Highest index of any acknowledged proposal so far.</summary>
+    public long MaxAcknowledgedIndex { get; private set; }
+
+    /// <summary>
+    /// Linearizable reads: a ReadIndex confirmed for a read issued after some proposals were acknowledged must
+    /// cover them (serving it once applied reaches the read index then shows every acknowledged write).
+    /// </summary>
+    public void ReadIndexConfirmed(long node, long readId, long readIndex, long acknowledgedBeforeIssue)
+    {
+        if (readIndex < acknowledgedBeforeIssue)
+        {
+            Report("linearizable-read", $"read #{readId} on n{node} got read index {readIndex}, below acknowledged index {acknowledgedBeforeIssue} when it was issued");
+        }
+    }
 
     /// <summary>
     /// No acknowledged proposal is ever lost: each must sit at its index in the one applied history, and every

@@ -23,6 +23,7 @@ public sealed class SimCluster
     private readonly SimulationStats _stats = new();
     private readonly IReadOnlyList<FaultEvent> _faults;
     private readonly Dictionary<long, (long Node, long Incarnation)> _pending = [];
+    private readonly Dictionary<long, (long Node, long Incarnation, long MustCover)> _reads = [];
     private readonly long[] _delays = new long[2];
     private long _nextProposal = 1;
     private long _nextNodeId;
@@ -31,6 +32,7 @@ public sealed class SimCluster
     private long _partitionGeneration;
     private long _flakyGeneration;
     private bool _healed;
+    private bool _booted;
     private bool _done;
     private long _livenessDeadline;
     private long _freshProposer;
@@ -74,34 +76,13 @@ public sealed class SimCluster
 
     public long Now => _queue.Now;
 
-    /// <summary>Runs the whole scenario: chaos window, heal, liveness window, final checks.</summary>
+    /// <summary>Runs the whole scenario (or the rest of it): chaos window, heal, liveness window, final checks.</summary>
     public SimulationResult Run()
     {
         try
         {
-            foreach (var node in _nodes.Values)
-            {
-                Start(node);
-            }
-
-            foreach (var fault in _faults)
-            {
-                if (!_options.WithoutFaults.Contains(fault.Id))
-                {
-                    _queue.At(fault.AtUs, new SimEvent(SimEventKind.Fault, 0, 0) { Fault = fault });
-                }
-            }
-
-            _queue.At(1_000, new SimEvent(SimEventKind.ClientPropose, 0, 0));
-            _queue.At(_options.ChaosUs, new SimEvent(SimEventKind.Heal, 0, 0));
             var limit = _options.ChaosUs + (_options.LivenessTicks + 10) * _options.TickUs;
-            while (!_done && !_checker.Failed && _queue.TryTake(limit, out var ev))
-            {
-                _checker.Now = _queue.Now;
-                _stats.Events++;
-                Dispatch(ev);
-            }
-
+            RunUntil(limit);
             if (!_done && !_checker.Failed)
             {
                 _checker.Report("liveness", "the event queue ran dry before the liveness checks finished");
@@ -122,6 +103,60 @@ public sealed class SimCluster
         _stats.Acknowledged = _checker.AcknowledgedCount;
         _stats.SimulatedUs = _queue.Now;
         return new SimulationResult(_options, _checker.Violations, _stats, _trace.Hash, _trace.Lines, _faults);
+    }
+
+    /// <summary>Processes every event up to a simulated time (booting the cluster first if needed).</summary>
+    public void RunUntil(long timeUs)
+    {
+        Boot();
+        while (!_done && !_checker.Failed && _queue.TryTake(timeUs, out var ev))
+        {
+            _checker.Now = _queue.Now;
+            _stats.Events++;
+            Dispatch(ev);
+        }
+
+        if (!_done && !_checker.Failed)
+        {
+            _queue.AdvanceTo(timeUs);
+        }
+    }
+
+    /// <summary>Restarts a crashed node from its durable disk, as the fault schedule does.</summary>
+    public void RestartNode(SimNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.Up || node.Gone)
+        {
+            throw new InvalidOperationException($"n{node.Id} is not a crashed member");
+        }
+
+        Start(node);
+    }
+
+    private void Boot()
+    {
+        if (_booted)
+        {
+            return;
+        }
+
+        _booted = true;
+        foreach (var node in _nodes.Values)
+        {
+            Start(node);
+        }
+
+        foreach (var fault in _faults)
+        {
+            if (!_options.WithoutFaults.Contains(fault.Id))
+            {
+                _queue.At(fault.AtUs, new SimEvent(SimEventKind.Fault, 0, 0) { Fault = fault });
+            }
+        }
+
+        _queue.At(1_000, new SimEvent(SimEventKind.ClientPropose, 0, 0));
+        _queue.At(_options.ChaosUs, new SimEvent(SimEventKind.Heal, 0, 0));
     }
 
     private static string FirstFrame(Exception ex) =>
@@ -274,6 +309,15 @@ public sealed class SimCluster
     /// <summary>Runs the node's Ready loop until it is waiting on an fsync or has nothing to do.</summary>
     private void Pump(SimNode node)
     {
+        // Election safety is checked after every step, not only when a Ready reports it: a node busy with an
+        // fsync could win and lose a term between two Readies.
+        if (node.Up && node.Raft!.Role == RaftRole.Leader && node.LeaderTerm != node.Raft.Term)
+        {
+            node.LeaderTerm = node.Raft.Term;
+            _checker.LeaderElected(node.Id, node.LeaderTerm);
+            Note($"n{node.Id} becomes leader of term {node.LeaderTerm}");
+        }
+
         while (node.Up && node.Persisting is null && node.Raft!.HasReady())
         {
             var ready = node.Raft.GetReady();
@@ -297,13 +341,17 @@ public sealed class SimCluster
 
         if (ready.SoftState is { } soft)
         {
-            var wasLeader = node.Role == RaftRole.Leader;
             node.Role = soft.Role;
             node.Lead = soft.Lead;
-            if (soft.Role == RaftRole.Leader && !wasLeader)
+        }
+
+        foreach (var read in ready.ReadStates)
+        {
+            var readId = BinaryPrimitives.ReadInt64LittleEndian(read.RequestContext.Span);
+            if (_reads.Remove(readId, out var issued) && issued.Node == node.Id && issued.Incarnation == node.Incarnation)
             {
-                _checker.LeaderElected(node.Id, node.Term);
-                Note($"n{node.Id} becomes leader of term {node.Term}");
+                _stats.Reads++;
+                _checker.ReadIndexConfirmed(node.Id, readId, read.Index, issued.MustCover);
             }
         }
 
@@ -555,6 +603,17 @@ public sealed class SimCluster
         var target = leader is not null && _clientRandom.NextDouble() < 0.9 ? leader : RandomLiveNode(_clientRandom.Next());
         if (target is not null)
         {
+            if (_clientRandom.NextDouble() < 0.2)
+            {
+                // A linearizable read: whatever was acknowledged before it is issued must be visible to it.
+                var readId = _nextProposal++;
+                var context = new byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(context, readId);
+                _reads[readId] = (target.Id, target.Incarnation, _checker.MaxAcknowledgedIndex);
+                target.Raft!.ReadIndex(context);
+                Pump(target);
+            }
+
             var burst = 1 + _clientRandom.Next(4);
             for (var i = 0; i < burst && target.Up; i++)
             {

@@ -49,6 +49,9 @@ public sealed class SimNode(long id, SimDisk disk, long tickUs)
 
     public long Lead { get; set; }
 
+    /// <summary>The last term in which this node was seen leading (election safety is checked once per term).</summary>
+    public long LeaderTerm { get; set; }
+
     public bool IsLeader => Up && Role == RaftRole.Leader;
 
     public override string ToString() => $"n{Id}";

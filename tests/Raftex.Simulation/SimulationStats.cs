@@ -32,6 +32,9 @@ public sealed class SimulationStats
     /// <summary>Leadership transfers requested.</summary>
     public long Transfers { get; set; }
 
+    /// <summary>ReadIndex reads confirmed and checked.</summary>
+    public long Reads { get; set; }
+
     public long Crashes { get; set; }
 
     public long Partitions { get; set; }
@@ -52,6 +55,7 @@ public sealed class SimulationStats
         SnapshotsInstalled += other.SnapshotsInstalled;
         ConfChanges += other.ConfChanges;
         Transfers += other.Transfers;
+        Reads += other.Reads;
         Crashes += other.Crashes;
         Partitions += other.Partitions;
         Messages += other.Messages;
@@ -60,6 +64,6 @@ public sealed class SimulationStats
 
     public override string ToString() =>
         $"ticks={Ticks} elections={Elections} commits={Commits} acked={Acknowledged}/{Proposals} snapshots={Snapshots} " +
-        $"snapshots_installed={SnapshotsInstalled} confchanges={ConfChanges} transfers={Transfers} crashes={Crashes} " +
+        $"snapshots_installed={SnapshotsInstalled} confchanges={ConfChanges} transfers={Transfers} reads={Reads} crashes={Crashes} " +
         $"partitions={Partitions} messages={Messages} simulated_s={SimulatedUs / 1_000_000.0:0.#}";
 }
