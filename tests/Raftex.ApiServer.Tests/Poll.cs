@@ -1,0 +1,24 @@
+namespace Raftex.ApiServer.Tests;
+
+/// <summary>Waits for a condition with a deadline instead of sleeping.</summary>
+internal static class Poll
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"timed out waiting for: {what}");
+    }
+
+    public static Task UntilAsync(Func<bool> condition, string what, int timeoutMs = 10_000) =>
+        UntilAsync(() => Task.FromResult(condition()), what, timeoutMs);
+}
