@@ -7,7 +7,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 SEEDS ?= 1000
 CONFIG ?= Release
 
-.PHONY: all build test sim bench bench-raft bench-engine crds demo clean
+.PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
 
 all: build
 
@@ -20,7 +20,7 @@ test:
 sim:
 	dotnet run --project tests/Raftex.Simulation -c $(CONFIG) -- --seeds $(SEEDS)
 
-bench: bench-raft bench-engine
+bench: bench-raft bench-engine bench-cluster
 
 bench-raft:
 	dotnet run --project bench/Raftex.Bench.Raft -c Release
@@ -28,6 +28,9 @@ bench-raft:
 
 bench-engine:
 	dotnet run --project bench/Raftex.Bench.Engine -c Release
+
+bench-cluster:
+	dotnet run --project bench/Raftex.Bench.Cluster -c Release
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds

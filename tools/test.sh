@@ -10,8 +10,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # layer name -> test projects, in the order they run. Projects that spawn processes
 # run one at a time (the runner never runs two test assemblies at once here).
 LAYERS=(
-  "unit:tests/Raftex.Raft.Tests tests/Raftex.Raft.Storage.Tests tests/Raftex.Exchange.Tests"
+  "unit:tests/Raftex.Raft.Tests tests/Raftex.Raft.Storage.Tests tests/Raftex.Exchange.Tests tests/Raftex.Node.Tests"
   "simulation:tests/Raftex.Simulation.Tests"
+  "cluster:tests/Raftex.Cluster.Tests"
   "operator:tests/Raftex.ApiServer.Tests tests/Raftex.Controllers.Tests tests/Raftex.Local.Tests tests/Raftex.Operator.Tests"
 )
 
