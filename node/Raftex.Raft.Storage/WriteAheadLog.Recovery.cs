@@ -65,6 +65,7 @@ public sealed partial class WriteAheadLog
 
         var state = new ReplayState();
         long validLength = 0, discarded = 0;
+        var cut = false;
         var lastHasEntries = false;
         for (var i = 0; i < segments.Count; i++)
         {
@@ -105,7 +106,9 @@ public sealed partial class WriteAheadLog
                     // valid record follows it: otherwise committed data lies behind the damage.
                     if (isLast && !AnyValidRecordAfter(data, offset))
                     {
-                        discarded = data.Length - offset;
+                        // Trailing zeros are preallocated space, not lost data; count only the torn bytes before them.
+                        discarded = data.AsSpan(offset).LastIndexOfAnyExcept((byte)0) + 1;
+                        cut = true;
                         break;
                     }
 
@@ -133,7 +136,7 @@ public sealed partial class WriteAheadLog
         try
         {
             var recovery = state.Finish(last.Path, discarded);
-            if (discarded > 0)
+            if (cut)
             {
                 // Cut the torn tail so new records follow the last good one, and make the cut durable before
                 // anything is appended after it.
@@ -181,6 +184,11 @@ public sealed partial class WriteAheadLog
 
     private static bool AnyValidRecordAfter(byte[] data, int offset)
     {
+        if (!data.AsSpan(offset).ContainsAnyExcept((byte)0))
+        {
+            return false;
+        }
+
         for (var at = offset + 1; at <= data.Length - WalRecord.HeaderSize; at++)
         {
             if (WalRecord.TryRead(data, at, out _, out _, out _) == RecordReadStatus.Ok)

@@ -30,6 +30,10 @@ public sealed partial class WriteAheadLog : IDisposable
 
     private SafeFileHandle _segment;
     private long _segmentLength;
+
+    // Bytes the current segment file holds on disk: the log data, then zero-filled preallocated space.
+    private long _allocatedLength;
+    private byte[]? _zeros;
     private bool _segmentHasEntries;
     private bool _unsyncedWrites;
     private byte[] _buffer;
@@ -57,6 +61,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _segments = segments;
         _segment = segment;
         _segmentLength = segmentLength;
+        _allocatedLength = segmentLength;
         _segmentHasEntries = segmentHasEntries;
         _buffer = new byte[Math.Max(64 * 1024, Math.Min(options.WriteBufferSize, 4 * 1024 * 1024))];
         _hardState = recovery.HardState;
@@ -214,6 +219,9 @@ public sealed partial class WriteAheadLog : IDisposable
             {
                 if (_failure is null)
                 {
+                    // A clean close leaves the segment exactly as long as its records.
+                    WriteBuffered();
+                    TrimPreallocation();
                     SyncLocked();
                 }
             }
@@ -369,11 +377,48 @@ public sealed partial class WriteAheadLog : IDisposable
             return;
         }
 
+        if (_segmentLength + _buffered > _allocatedLength && _options.PreallocationSize > 0)
+        {
+            Preallocate(_segmentLength + _buffered);
+        }
+
         RandomAccess.Write(_segment, _buffer.AsSpan(0, _buffered), _segmentLength);
         _segmentLength += _buffered;
+        _allocatedLength = Math.Max(_allocatedLength, _segmentLength);
         _bytesWritten += _buffered;
         _buffered = 0;
         _unsyncedWrites = true;
+    }
+
+    /// <summary>
+    /// Extends the segment with real zeros (not a sparse or unwritten extent, which would still cost a metadata
+    /// update on first write) and makes the new size durable, so later syncs only overwrite allocated blocks.
+    /// Replay treats a zero tail as empty space, and a closed segment is cut back to its data first.
+    /// </summary>
+    private void Preallocate(long needed)
+    {
+        // Whole chunks from the start of the file, never more than a segment's worth ahead.
+        var chunk = Math.Min(_options.PreallocationSize, _options.SegmentSize);
+        var target = (needed + chunk - 1) / chunk * chunk;
+        _zeros ??= new byte[Math.Min(chunk, 1024 * 1024)];
+        for (var at = _allocatedLength; at < target; at += _zeros.Length)
+        {
+            RandomAccess.Write(_segment, _zeros.AsSpan(0, (int)Math.Min(_zeros.Length, target - at)), at);
+        }
+
+        _allocatedLength = target;
+        _unsyncedWrites = true;
+    }
+
+    /// <summary>Cuts the preallocated zeros off the current segment so a closed segment ends with its last record.</summary>
+    private void TrimPreallocation()
+    {
+        if (_allocatedLength > _segmentLength)
+        {
+            RandomAccess.SetLength(_segment, _segmentLength);
+            _allocatedLength = _segmentLength;
+            _unsyncedWrites = true;
+        }
     }
 
     private void SyncLocked()
@@ -384,7 +429,7 @@ public sealed partial class WriteAheadLog : IDisposable
         }
 
         WriteBuffered();
-        RandomAccess.FlushToDisk(_segment);
+        DataSync.Flush(_segment);
         _unsyncedWrites = false;
         _syncCount++;
         _batchCount++;
@@ -399,6 +444,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private void Rollover(long firstIndex)
     {
         WriteBuffered();
+        TrimPreallocation();
         RandomAccess.FlushToDisk(_segment);
         _unsyncedWrites = false;
         _syncCount++;
@@ -411,6 +457,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _segment.Dispose();
         _segment = handle;
         _segmentLength = length;
+        _allocatedLength = length;
         _segmentHasEntries = false;
         _segments.Add(new SegmentFile(sequence, firstIndex, path));
     }

@@ -18,6 +18,37 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void Preallocated_space_ahead_of_the_log_is_read_back_as_empty_after_a_crash()
+    {
+        using var dir = new TempDirectory();
+        var options = new WalOptions { PreallocationSize = 64 * 1024 };
+        var (log, _) = WriteAheadLog.Open(dir.Path, options);
+        using (log)
+        {
+            log.Save(new HardState(1, 1, 0), Log.Entries(1, 20, 1));
+            log.Sync();
+
+            // What a crash leaves behind: the synced records followed by zeros up to the preallocated size.
+            var segment = Log.SegmentFiles(dir.Path).Single();
+            Assert.Equal(64 * 1024, new FileInfo(segment).Length);
+            var copy = dir.Sub("crashed");
+            Log.CopyDirectory(dir.Path, copy);
+            var (crashed, recovery) = WriteAheadLog.Open(copy, options);
+            using (crashed)
+            {
+                Assert.Equal(Log.Describe(Log.Entries(1, 20, 1)), Log.Describe(recovery.Entries));
+                Assert.Equal(0, recovery.DiscardedTailBytes);
+                crashed.Save(null, Log.Entries(21, 22, 1));
+                crashed.Sync();
+            }
+
+            var (again, afterAppend) = WriteAheadLog.Open(copy, options);
+            again.Dispose();
+            Assert.Equal(22, afterAppend.LastIndex);
+        }
+    }
+
+    [Fact]
     public void Entries_hard_state_and_truncation_survive_close_and_reopen()
     {
         using var dir = new TempDirectory();
@@ -102,6 +133,11 @@ public sealed class RoundTripTests
         }
 
         var files = Log.SegmentFiles(dir.Path);
+
+        // A clean close trims the preallocated space off the current segment too.
+        var lastBytes = File.ReadAllBytes(files[^1]);
+        Assert.Equal(lastBytes.Length, Log.RecordBoundaries(lastBytes)[^1]);
+
         // 40 KB of entries in 8 KiB segments: at least 5 files, none (but the last) much past the limit.
         Assert.True(files.Length >= 5, $"got {files.Length} segments");
         foreach (var file in files[..^1])
