@@ -43,12 +43,12 @@ public sealed class SimCluster
     public SimCluster(SimulationOptions options)
     {
         _options = options;
-        _network = new SimNetwork(SeedStreams.For(options.Seed, SeedStreams.Network));
+        _network = new SimNetwork(SeedStreams.For(options.Seed, SeedStreams.Network)) { Default = options.Network };
         _diskRandom = SeedStreams.For(options.Seed, SeedStreams.Disk);
         _clientRandom = SeedStreams.For(options.Seed, SeedStreams.Clients);
         _clockRandom = SeedStreams.For(options.Seed, SeedStreams.Clocks);
         _trace = new SimTrace(options.Trace);
-        _faults = FaultPlan.Generate(options.Seed, options.Mix, options.ChaosUs, options.MeanFaultGapUs);
+        _faults = options.InjectFaults ? FaultPlan.Generate(options.Seed, options.Mix, options.ChaosUs, options.MeanFaultGapUs) : [];
 
         var voters = Enumerable.Range(1, options.Nodes).Select(i => (long)i).ToArray();
         _conf = new ConfState(voters, []);
@@ -373,7 +373,7 @@ public sealed class SimCluster
         if (ready.MustSync)
         {
             node.Persisting = ready;
-            var latency = _options.MinFsyncUs + _diskRandom.NextInt64(Math.Max(1, _options.MaxFsyncUs - _options.MinFsyncUs));
+            var latency = _options.MinFsyncUs + _diskRandom.NextInt64(Math.Max(0, _options.MaxFsyncUs - _options.MinFsyncUs) + 1);
             _queue.After(latency, new SimEvent(SimEventKind.FsyncDone, node.Id, node.Incarnation));
         }
         else
@@ -434,6 +434,12 @@ public sealed class SimCluster
         foreach (var m in messages)
         {
             _stats.Messages++;
+            if (m.Type == MessageType.Append && m.Entries.Count > 0)
+            {
+                _stats.Appends++;
+                _stats.AppendedEntries += m.Entries.Count;
+            }
+
             var copies = _network.Route(m.From, m.To, _delays);
             if (copies == 0 && _trace.KeepsText)
             {
@@ -587,7 +593,6 @@ public sealed class SimCluster
 
         _stats.Proposals++;
         _pending[id] = (node.Id, node.Incarnation);
-        Pump(node);
         return id;
     }
 
@@ -600,10 +605,10 @@ public sealed class SimCluster
 
         // Clients mostly find the leader; sometimes they hit a stale or random node, which must refuse or forward.
         var leader = CurrentLeader();
-        var target = leader is not null && _clientRandom.NextDouble() < 0.9 ? leader : RandomLiveNode(_clientRandom.Next());
+        var target = leader is not null && (_options.ClientWindow > 0 || _clientRandom.NextDouble() < 0.9) ? leader : RandomLiveNode(_clientRandom.Next());
         if (target is not null)
         {
-            if (_clientRandom.NextDouble() < 0.2)
+            if (_options.ClientWindow == 0 && _clientRandom.NextDouble() < 0.2)
             {
                 // A linearizable read: whatever was acknowledged before it is issued must be visible to it.
                 var readId = _nextProposal++;
@@ -614,11 +619,19 @@ public sealed class SimCluster
                 Pump(target);
             }
 
-            var burst = 1 + _clientRandom.Next(4);
+            var burst = _options.ClientWindow > 0 ? _options.ClientWindow - _pending.Count : 1 + _clientRandom.Next(4);
             for (var i = 0; i < burst && target.Up; i++)
             {
                 Propose(target);
             }
+
+            Pump(target);
+        }
+
+        if (_options.ClientWindow > 0)
+        {
+            _queue.After(_options.ProposalGapUs, new SimEvent(SimEventKind.ClientPropose, 0, 0));
+            return;
         }
 
         _queue.After(1 + _clientRandom.NextInt64(2 * _options.ProposalGapUs), new SimEvent(SimEventKind.ClientPropose, 0, 0));
@@ -966,6 +979,7 @@ public sealed class SimCluster
         if (!_freshAcked && leader is not null && leader.Id != _freshProposer)
         {
             var id = Propose(leader);
+            Pump(leader);
             if (id > 0)
             {
                 _freshProposals.Add(id);

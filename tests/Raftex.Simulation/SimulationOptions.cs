@@ -49,6 +49,18 @@ public sealed record SimulationOptions
     /// <summary>Bytes per snapshot chunk message (small, so snapshot transfer is exercised in several chunks).</summary>
     public int SnapshotChunkBytes { get; init; } = 8;
 
+    /// <summary>Whether the seed's fault plan runs at all (the benchmark turns it off).</summary>
+    public bool InjectFaults { get; init; } = true;
+
+    /// <summary>
+    /// 0: an open-loop client proposing at random gaps. Above 0: a closed-loop client that keeps this many proposals
+    /// pending on the leader, topped up every <see cref="ProposalGapUs"/> (the benchmark's load).
+    /// </summary>
+    public int ClientWindow { get; init; }
+
+    /// <summary>Every link's profile when no fault overrides it.</summary>
+    public LinkProfile Network { get; init; } = LinkProfile.Healthy;
+
     /// <summary>Fault ids (from the generated plan) to leave out; the shrinker uses this.</summary>
     public IReadOnlySet<int> WithoutFaults { get; init; } = new SortedSet<int>();
 

@@ -41,6 +41,11 @@ public sealed class SimulationStats
 
     public long Messages { get; set; }
 
+    /// <summary>Append messages that carried entries, and the entries they carried (batching).</summary>
+    public long Appends { get; set; }
+
+    public long AppendedEntries { get; set; }
+
     public long Events { get; set; }
 
     public void Add(SimulationStats other)
@@ -59,6 +64,8 @@ public sealed class SimulationStats
         Crashes += other.Crashes;
         Partitions += other.Partitions;
         Messages += other.Messages;
+        Appends += other.Appends;
+        AppendedEntries += other.AppendedEntries;
         Events += other.Events;
     }
 
