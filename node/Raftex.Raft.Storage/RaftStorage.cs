@@ -1,0 +1,110 @@
+namespace Raftex.Raft.Storage;
+
+/// <summary>
+/// A node's durable Raft state in one data directory: the write-ahead log in <c>wal/</c> and snapshots in
+/// <c>snap/</c>, opened, recovered and compacted together so the ordering rules between them hold.
+/// </summary>
+/// <remarks>
+/// The WAL's lock file guards the whole data directory, snapshots included: the snapshot store is only
+/// touched after the lock is taken.
+/// </remarks>
+public sealed class RaftStorage : IDisposable
+{
+    public const string WalDirectoryName = "wal";
+    public const string SnapshotDirectoryName = "snap";
+
+    private RaftStorage(WriteAheadLog log, SnapshotStore snapshots)
+    {
+        Log = log;
+        Snapshots = snapshots;
+    }
+
+    /// <summary>The write-ahead log: Save + Sync per Ready batch, or AppendAsync from concurrent producers.</summary>
+    public WriteAheadLog Log { get; }
+
+    /// <summary>The snapshot files.</summary>
+    public SnapshotStore Snapshots { get; }
+
+    /// <summary>
+    /// Opens the data directory and recovers. If a crash fell between writing a snapshot file and marking it in
+    /// the log, the newer snapshot wins and the mark is completed now, so the log continues right after it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The log marks a snapshot that no snapshot file holds.</exception>
+    public static (RaftStorage Storage, RecoveredState State) Open(string dataDirectory, WalOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        options ??= WalOptions.Default;
+        var (log, recovery) = WriteAheadLog.Open(Path.Combine(dataDirectory, WalDirectoryName), options);
+        try
+        {
+            var snapshots = new SnapshotStore(Path.Combine(dataDirectory, SnapshotDirectoryName), options.GroupId);
+            var snapshot = snapshots.LoadNewest();
+            var marked = recovery.Snapshot;
+            var entries = recovery.Entries;
+            if (snapshot.Metadata.Index < marked.Index || (snapshot.Metadata.Index == marked.Index && snapshot.Metadata.Term != marked.Term))
+            {
+                throw new InvalidDataException(
+                    $"the WAL in '{log.Directory}' starts after snapshot {marked.Index}/{marked.Term}, but the newest snapshot file in " +
+                    $"'{snapshots.Directory}' is {snapshot.Metadata.Index}/{snapshot.Metadata.Term}; the entries in between are lost");
+            }
+
+            if (snapshot.Metadata.Index > marked.Index)
+            {
+                // The snapshot file is durable but its mark never reached the log: finish the mark exactly as
+                // SaveSnapshot would have, and apply the same rule to the recovered entries.
+                log.SaveSnapshot(snapshot.Metadata);
+                log.Sync();
+                log.ReleaseTo(snapshot.Metadata.Index);
+                entries = EntriesAfter(entries, snapshot.Metadata);
+            }
+
+            return (new RaftStorage(log, snapshots), new RecoveredState(recovery.HardState, snapshot, entries));
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="snapshot"/> the log's new start: the snapshot file is made durable first, then marked
+    /// in the log and synced, and only then are the segments it covers deleted.
+    /// </summary>
+    public void SaveSnapshot(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Snapshots.Save(snapshot);
+        Log.SaveSnapshot(snapshot.Metadata);
+        Log.Sync();
+        Log.ReleaseTo(snapshot.Metadata.Index);
+    }
+
+    public void Dispose() => Log.Dispose();
+
+    private static Entry[] EntriesAfter(IReadOnlyList<Entry> entries, SnapshotMetadata snapshot)
+    {
+        var at = -1;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Index == snapshot.Index)
+            {
+                at = i;
+                break;
+            }
+        }
+
+        if (at < 0 || entries[at].Term != snapshot.Term)
+        {
+            return [];
+        }
+
+        var rest = new Entry[entries.Count - at - 1];
+        for (var i = 0; i < rest.Length; i++)
+        {
+            rest[i] = entries[at + 1 + i];
+        }
+
+        return rest;
+    }
+}
