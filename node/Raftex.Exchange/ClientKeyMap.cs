@@ -2,15 +2,24 @@ using System.Runtime.CompilerServices;
 
 namespace Raftex.Exchange;
 
+/// <summary>What the state machine remembers about one (account, client id): the outcome to repeat to a retry.</summary>
+internal struct ClientIdEntry
+{
+    public long Account;
+    public long ClientId;
+    public long OrderId;
+    public ResultCode Code;
+    public RejectReason Reason;
+}
+
 /// <summary>
-/// Open-addressing hash map from (account, client id) to an int, linear probing with backward-shift deletion.
-/// Account 0 marks an empty slot (accounts are positive). Never iterated.
+/// Open-addressing hash table of <see cref="ClientIdEntry"/> keyed by (account, client id): one array of entries, so a lookup
+/// usually costs one cache line; linear probing with backward-shift deletion (no tombstones). Account 0 marks an empty slot.
+/// Never iterated: nothing the state machine outputs depends on its layout.
 /// </summary>
 internal sealed class ClientKeyMap
 {
-    private long[] _accounts;
-    private long[] _ids;
-    private int[] _values;
+    private ClientIdEntry[] _entries;
     private int _mask;
 
     public ClientKeyMap(int capacity = 16)
@@ -21,9 +30,7 @@ internal sealed class ClientKeyMap
             size <<= 1;
         }
 
-        _accounts = new long[size];
-        _ids = new long[size];
-        _values = new int[size];
+        _entries = new ClientIdEntry[size];
         _mask = size - 1;
     }
 
@@ -38,19 +45,20 @@ internal sealed class ClientKeyMap
         return (int)(h >> 32) & _mask;
     }
 
-    /// <summary>The value of a key, or -1.</summary>
-    public int Get(long account, long id)
+    /// <summary>The slot holding the key, or -1. A slot stays valid until the next <see cref="Add"/> or <see cref="Remove"/>.</summary>
+    public int Find(long account, long id)
     {
+        var entries = _entries;
         var i = Slot(account, id);
         while (true)
         {
-            var a = _accounts[i];
-            if (a == account && _ids[i] == id)
+            ref var e = ref entries[i];
+            if (e.Account == account && e.ClientId == id)
             {
-                return _values[i];
+                return i;
             }
 
-            if (a == 0)
+            if (e.Account == 0)
             {
                 return -1;
             }
@@ -59,97 +67,69 @@ internal sealed class ClientKeyMap
         }
     }
 
-    public void Set(long account, long id, int value)
+    public ref ClientIdEntry At(int slot) => ref _entries[slot];
+
+    /// <summary>Adds an entry whose key is not present.</summary>
+    public void Add(in ClientIdEntry entry)
     {
-        if ((Count + 1) * 2 > _accounts.Length)
+        if ((Count + 1) * 2 > _entries.Length)
         {
             Grow();
         }
 
-        var i = Slot(account, id);
-        while (true)
+        var i = Slot(entry.Account, entry.ClientId);
+        while (_entries[i].Account != 0)
         {
-            var a = _accounts[i];
-            if (a == account && _ids[i] == id)
-            {
-                _values[i] = value;
-                return;
-            }
-
-            if (a == 0)
-            {
-                _accounts[i] = account;
-                _ids[i] = id;
-                _values[i] = value;
-                Count++;
-                return;
-            }
-
             i = (i + 1) & _mask;
         }
+
+        _entries[i] = entry;
+        Count++;
     }
 
     public bool Remove(long account, long id)
     {
-        var i = Slot(account, id);
-        while (true)
+        var hole = Find(account, id);
+        if (hole < 0)
         {
-            var a = _accounts[i];
-            if (a == 0)
-            {
-                return false;
-            }
-
-            if (a == account && _ids[i] == id)
-            {
-                break;
-            }
-
-            i = (i + 1) & _mask;
+            return false;
         }
 
-        var hole = i;
-        var j = i;
+        // Backward-shift: pull later members of the probe run into the hole so lookups never need tombstones.
+        var j = hole;
         while (true)
         {
             j = (j + 1) & _mask;
-            var a = _accounts[j];
-            if (a == 0)
+            ref var e = ref _entries[j];
+            if (e.Account == 0)
             {
                 break;
             }
 
-            var home = Slot(a, _ids[j]);
+            var home = Slot(e.Account, e.ClientId);
             if (((j - home) & _mask) >= ((j - hole) & _mask))
             {
-                _accounts[hole] = a;
-                _ids[hole] = _ids[j];
-                _values[hole] = _values[j];
+                _entries[hole] = e;
                 hole = j;
             }
         }
 
-        _accounts[hole] = 0;
-        _ids[hole] = 0;
+        _entries[hole] = default;
         Count--;
         return true;
     }
 
     private void Grow()
     {
-        var oldAccounts = _accounts;
-        var oldIds = _ids;
-        var oldValues = _values;
-        _accounts = new long[oldAccounts.Length * 2];
-        _ids = new long[oldAccounts.Length * 2];
-        _values = new int[oldAccounts.Length * 2];
-        _mask = _accounts.Length - 1;
+        var old = _entries;
+        _entries = new ClientIdEntry[old.Length * 2];
+        _mask = _entries.Length - 1;
         Count = 0;
-        for (var i = 0; i < oldAccounts.Length; i++)
+        foreach (ref readonly var e in old.AsSpan())
         {
-            if (oldAccounts[i] != 0)
+            if (e.Account != 0)
             {
-                Set(oldAccounts[i], oldIds[i], oldValues[i]);
+                Add(in e);
             }
         }
     }

@@ -1,7 +1,7 @@
 namespace Raftex.Exchange;
 
 /// <summary>A decoded log entry: the envelope header plus the fields of its command (unused fields are zero).</summary>
-public struct Command
+public record struct Command
 {
     public byte Version;
     public CommandType Type;

@@ -8,19 +8,11 @@ namespace Raftex.Exchange;
 public sealed partial class ExchangeStateMachine
 {
     private readonly ClientKeyMap _clientIds = new(1024);
-    private long[] _recAccount = new long[1024];
-    private long[] _recClientId = new long[1024];
-    private long[] _recOrderId = new long[1024];
-    private long[] _recExpiresAt = new long[1024];
-    private byte[] _recCode = new byte[1024];
-    private byte[] _recReason = new byte[1024];
-    private int _recFree = -1;
-    private int _recHighWater;
 
-    // FIFO of record indices in expiry order (log time only grows, so appends keep it sorted).
-    private int[] _recQueue = new int[1024];
-    private int _recQueueHead;
-    private int _recQueueCount;
+    // FIFO of remembered keys in expiry order (log time only grows, so appends keep it sorted). Exactly one entry per remembered key.
+    private ClientIdExpiry[] _expiryQueue = new ClientIdExpiry[1024];
+    private int _expiryHead;
+    private int _expiryCount;
 
     /// <summary>Number of client ids currently remembered.</summary>
     public int RememberedClientIds => _clientIds.Count;
@@ -40,108 +32,80 @@ public sealed partial class ExchangeStateMachine
             return true;
         }
 
-        var r = _clientIds.Get(c.Account, c.ClientId);
-        if (r < 0)
+        var slot = _clientIds.Find(c.Account, c.ClientId);
+        if (slot < 0)
         {
             return false;
         }
 
-        result.Code = (ResultCode)_recCode[r];
-        result.Reason = (RejectReason)_recReason[r];
-        result.OrderId = _recOrderId[r];
+        ref var e = ref _clientIds.At(slot);
+        result.Code = e.Code;
+        result.Reason = e.Reason;
+        result.OrderId = e.OrderId;
         result.IsDuplicate = true;
         return true;
     }
 
-    private void Remember(in Command c, ApplyResult result)
-    {
-        int r;
-        if (_recFree >= 0)
-        {
-            r = _recFree;
-            _recFree = (int)_recOrderId[r];
-        }
-        else
-        {
-            r = _recHighWater++;
-            if (r == _recAccount.Length)
-            {
-                var n = r * 2;
-                Array.Resize(ref _recAccount, n);
-                Array.Resize(ref _recClientId, n);
-                Array.Resize(ref _recOrderId, n);
-                Array.Resize(ref _recExpiresAt, n);
-                Array.Resize(ref _recCode, n);
-                Array.Resize(ref _recReason, n);
-            }
-        }
+    private void Remember(in Command c, ApplyResult result) =>
+        Remember(c.Account, c.ClientId, result.OrderId, result.Code, result.Reason, SaturatingAfter(_config.ClientIdRetention));
 
-        _recAccount[r] = c.Account;
-        _recClientId[r] = c.ClientId;
-        _recOrderId[r] = result.OrderId;
-        _recCode[r] = (byte)result.Code;
-        _recReason[r] = (byte)result.Reason;
-        _recExpiresAt[r] = SaturatingAfter(_config.ClientIdRetention);
-        _clientIds.Set(c.Account, c.ClientId, r);
-        Enqueue(r);
+    private void Remember(long account, long clientId, long orderId, ResultCode code, RejectReason reason, long expiresAt)
+    {
+        _clientIds.Add(new ClientIdEntry { Account = account, ClientId = clientId, OrderId = orderId, Code = code, Reason = reason });
+        Enqueue(new ClientIdExpiry(account, clientId, expiresAt));
     }
 
-    private void Enqueue(int r)
+    private void Enqueue(in ClientIdExpiry item)
     {
-        if (_recQueueCount == _recQueue.Length)
+        if (_expiryCount == _expiryQueue.Length)
         {
-            var bigger = new int[_recQueue.Length * 2];
-            for (var i = 0; i < _recQueueCount; i++)
+            var bigger = new ClientIdExpiry[_expiryQueue.Length * 2];
+            for (var i = 0; i < _expiryCount; i++)
             {
-                bigger[i] = _recQueue[(_recQueueHead + i) & (_recQueue.Length - 1)];
+                bigger[i] = _expiryQueue[(_expiryHead + i) & (_expiryQueue.Length - 1)];
             }
 
-            _recQueue = bigger;
-            _recQueueHead = 0;
+            _expiryQueue = bigger;
+            _expiryHead = 0;
         }
 
-        _recQueue[(_recQueueHead + _recQueueCount) & (_recQueue.Length - 1)] = r;
-        _recQueueCount++;
+        _expiryQueue[(_expiryHead + _expiryCount) & (_expiryQueue.Length - 1)] = item;
+        _expiryCount++;
     }
 
     private void ExpireClientIds()
     {
-        var mask = _recQueue.Length - 1;
-        while (_recQueueCount > 0)
+        while (_expiryCount > 0)
         {
-            var r = _recQueue[_recQueueHead];
-            if (_recExpiresAt[r] > _logTime)
+            var item = _expiryQueue[_expiryHead];
+            if (item.ExpiresAt > _logTime)
             {
                 return;
             }
 
-            _recQueueHead = (_recQueueHead + 1) & mask;
-            _recQueueCount--;
-            if (IsLiveOrderClientId(r))
+            _expiryHead = (_expiryHead + 1) & (_expiryQueue.Length - 1);
+            _expiryCount--;
+            var slot = _clientIds.Find(item.Account, item.ClientId);
+            if (IsLiveOrderClientId(_clientIds.At(slot)))
             {
                 // The id still names a live order (cancel/replace by ClOrdID must keep working): keep it another span.
-                _recExpiresAt[r] = SaturatingAfter(_config.ClientIdRetention);
-                Enqueue(r);
-                mask = _recQueue.Length - 1;
+                Enqueue(item with { ExpiresAt = SaturatingAfter(_config.ClientIdRetention) });
                 continue;
             }
 
-            _clientIds.Remove(_recAccount[r], _recClientId[r]);
-            _recOrderId[r] = _recFree;
-            _recFree = r;
+            _clientIds.Remove(item.Account, item.ClientId);
         }
     }
 
-    private bool IsLiveOrderClientId(int r)
+    private bool IsLiveOrderClientId(in ClientIdEntry e)
     {
-        var orderId = _recOrderId[r];
-        if (orderId == 0)
+        if (e.OrderId == 0)
         {
             return false;
         }
 
-        var o = _orderIndex.Get(orderId);
-        return o >= 0 && _orders[o].ClientId == _recClientId[r] && _orders[o].Account == _recAccount[r];
+        var o = _orderIndex.Get(e.OrderId);
+        return o >= 0 && _orders[o].ClientId == e.ClientId && _orders[o].Account == e.Account;
     }
 
     /// <summary>Finds the live order a cancel or replace targets (by order id if given, else by OrigClOrdID), owned by the command's account; -1 if none.</summary>
@@ -153,18 +117,24 @@ public sealed partial class ExchangeStateMachine
             return o >= 0 && _orders[o].Account == c.Account ? o : -1;
         }
 
-        if (c.OrigClientId <= 0)
+        if (c.OrigClientId <= 0 || c.Account <= 0)
         {
             return -1;
         }
 
-        var r = _clientIds.Get(c.Account, c.OrigClientId);
-        if (r < 0 || _recOrderId[r] == 0)
+        var slot = _clientIds.Find(c.Account, c.OrigClientId);
+        if (slot < 0)
         {
             return -1;
         }
 
-        var slot = _orderIndex.Get(_recOrderId[r]);
-        return slot >= 0 && _orders[slot].Account == c.Account && _orders[slot].ClientId == c.OrigClientId ? slot : -1;
+        var orderId = _clientIds.At(slot).OrderId;
+        if (orderId == 0)
+        {
+            return -1;
+        }
+
+        var index = _orderIndex.Get(orderId);
+        return index >= 0 && _orders[index].Account == c.Account && _orders[index].ClientId == c.OrigClientId ? index : -1;
     }
 }

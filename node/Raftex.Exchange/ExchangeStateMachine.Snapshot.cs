@@ -127,16 +127,17 @@ public sealed partial class ExchangeStateMachine
                 WriteSide(w, _books[i].Asks);
             }
 
-            w.Write(_recQueueCount);
-            for (var i = 0; i < _recQueueCount; i++)
+            w.Write(_expiryCount);
+            for (var i = 0; i < _expiryCount; i++)
             {
-                var r = _recQueue[(_recQueueHead + i) & (_recQueue.Length - 1)];
-                w.Write(_recAccount[r]);
-                w.Write(_recClientId[r]);
-                w.Write(_recOrderId[r]);
-                w.Write(_recCode[r]);
-                w.Write(_recReason[r]);
-                w.Write(_recExpiresAt[r]);
+                var item = _expiryQueue[(_expiryHead + i) & (_expiryQueue.Length - 1)];
+                ref var e = ref _clientIds.At(_clientIds.Find(item.Account, item.ClientId));
+                w.Write(e.Account);
+                w.Write(e.ClientId);
+                w.Write(e.OrderId);
+                w.Write((byte)e.Code);
+                w.Write((byte)e.Reason);
+                w.Write(item.ExpiresAt);
             }
 
             w.Write(_sessionIndex.Count);
@@ -253,14 +254,18 @@ public sealed partial class ExchangeStateMachine
         var records = ReadCount(r);
         for (var i = 0; i < records; i++)
         {
-            var c = new Command { Account = r.ReadInt64(), ClientId = r.ReadInt64() };
+            var account = r.ReadInt64();
+            var clientId = r.ReadInt64();
             var orderId = r.ReadInt64();
-            var code = r.ReadByte();
-            var reason = r.ReadByte();
+            var code = (ResultCode)r.ReadByte();
+            var reason = (RejectReason)r.ReadByte();
             var expiresAt = r.ReadInt64();
-            var scratch = new ApplyResult { OrderId = orderId, Code = (ResultCode)code, Reason = (RejectReason)reason };
-            m.Remember(in c, scratch);
-            m._recExpiresAt[m._clientIds.Get(c.Account, c.ClientId)] = expiresAt;
+            if (account <= 0 || clientId <= 0 || m._clientIds.Find(account, clientId) >= 0)
+            {
+                throw new InvalidDataException($"client id ({account}, {clientId}) is invalid or repeated");
+            }
+
+            m.Remember(account, clientId, orderId, code, reason, expiresAt);
         }
 
         var sessions = ReadCount(r);
