@@ -20,12 +20,12 @@ internal sealed record WalRunResult(int Producers, long Appends, long Fsyncs, do
 /// </summary>
 internal static class WalRun
 {
-    public static async Task<WalRunResult> RunAsync(int producers, TimeSpan duration, int entryBytes)
+    public static async Task<WalRunResult> RunAsync(int producers, TimeSpan duration, int entryBytes, WalOptions options)
     {
         var directory = Path.Combine(Path.GetTempPath(), "raftex-bench-wal", Guid.NewGuid().ToString("N"));
         try
         {
-            var (log, _) = WriteAheadLog.Open(directory);
+            var (log, _) = WriteAheadLog.Open(directory, options);
             using (log)
             {
                 var payload = new byte[entryBytes];

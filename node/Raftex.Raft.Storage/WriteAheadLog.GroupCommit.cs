@@ -30,9 +30,7 @@ public sealed partial class WriteAheadLog
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        var waiter = RentWaiter();
-        waiter.Prepare(hardState, entries);
-        return Enqueue(waiter);
+        return Enqueue(hardState, entries, default, single: false);
     }
 
     /// <summary>Queues one entry and completes once it is durable; see <see cref="AppendAsync(HardState?, IReadOnlyList{Entry}, CancellationToken)"/>.</summary>
@@ -43,9 +41,7 @@ public sealed partial class WriteAheadLog
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        var waiter = RentWaiter();
-        waiter.Prepare(entry);
-        return Enqueue(waiter);
+        return Enqueue(null, [], entry, single: true);
     }
 
     internal void ReturnWaiter(AppendWaiter waiter)
@@ -59,24 +55,25 @@ public sealed partial class WriteAheadLog
         }
     }
 
-    private AppendWaiter RentWaiter()
-    {
-        lock (_queueLock)
-        {
-            return _waiterPool.Count > 0 ? _waiterPool.Pop() : new AppendWaiter(this);
-        }
-    }
-
-    private ValueTask Enqueue(AppendWaiter waiter)
+    private ValueTask Enqueue(HardState? hardState, IReadOnlyList<Entry> entries, Entry entry, bool single)
     {
         bool startFlusher;
         lock (_queueLock)
         {
             if (_closing || _failure is not null)
             {
-                ReturnUnused(waiter);
                 ThrowIfUnusable();
                 throw new ObjectDisposedException(nameof(WriteAheadLog));
+            }
+
+            var waiter = _waiterPool.Count > 0 ? _waiterPool.Pop() : new AppendWaiter(this);
+            if (single)
+            {
+                waiter.Prepare(entry);
+            }
+            else
+            {
+                waiter.Prepare(hardState, entries);
             }
 
             var version = waiter.Version;
@@ -89,15 +86,6 @@ public sealed partial class WriteAheadLog
             }
 
             return new ValueTask(waiter, version);
-        }
-    }
-
-    private void ReturnUnused(AppendWaiter waiter)
-    {
-        waiter.Prepare(null, []);
-        if (_waiterPool.Count < MaxPooledWaiters)
-        {
-            _waiterPool.Push(waiter);
         }
     }
 
@@ -143,14 +131,17 @@ public sealed partial class WriteAheadLog
                             continue;
                         }
 
-                        Guard(() => Append(waiter.HardState, waiter.Entries));
+                        Append(waiter.HardState, waiter.Entries);
                     }
 
-                    Guard(SyncLocked);
+                    SyncLocked();
                 }
                 catch (Exception e)
                 {
-                    failure = e;
+                    // Validation failures were caught per waiter above; anything here is I/O (or a closed log)
+                    // and fails the whole batch, since none of it is known to be durable.
+                    Poison(e);
+                    failure = _failure;
                 }
             }
 

@@ -119,7 +119,15 @@ public sealed partial class WriteAheadLog : IDisposable
         {
             ThrowIfUnusable();
             Validate(hardState, entries);
-            Guard(() => Append(hardState, entries));
+            try
+            {
+                Append(hardState, entries);
+            }
+            catch (Exception e)
+            {
+                Poison(e);
+                throw;
+            }
         }
     }
 
@@ -161,7 +169,15 @@ public sealed partial class WriteAheadLog : IDisposable
         lock (_writeLock)
         {
             ThrowIfUnusable();
-            Guard(SyncLocked);
+            try
+            {
+                SyncLocked();
+            }
+            catch (Exception e)
+            {
+                Poison(e);
+                throw;
+            }
         }
     }
 
@@ -518,8 +534,9 @@ public sealed partial class WriteAheadLog : IDisposable
     }
 
     /// <summary>
-    /// Runs a write step; an I/O failure poisons the log, because after a failed write or fsync the kernel may have
+    /// Runs a write step; a failure poisons the log, because after a failed write or fsync the kernel may have
     /// dropped dirty pages and nothing written since the last good sync can be trusted to be on disk.
+    /// Used off the hot path; Save, Sync and the flusher inline the same rule to avoid a closure per call.
     /// </summary>
     private void Guard(Action step)
     {
@@ -527,12 +544,14 @@ public sealed partial class WriteAheadLog : IDisposable
         {
             step();
         }
-        catch (Exception e) when (e is not ArgumentException)
+        catch (Exception e)
         {
-            _failure = e;
+            Poison(e);
             throw;
         }
     }
+
+    private void Poison(Exception e) => _failure ??= e;
 
     private void ThrowIfUnusable()
     {
