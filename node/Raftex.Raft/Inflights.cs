@@ -39,6 +39,15 @@ internal sealed class Inflights(int capacity)
         }
     }
 
+    /// <summary>Frees the oldest slot: lets one more append out when acknowledgements were lost.</summary>
+    public void FreeFirstOne()
+    {
+        if (Count > 0)
+        {
+            FreeLE(_buffer[_start]);
+        }
+    }
+
     public void Reset()
     {
         Count = 0;

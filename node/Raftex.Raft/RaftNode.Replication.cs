@@ -235,7 +235,34 @@ public sealed partial class RaftNode
         }
 
         var wasPaused = pr.IsPaused;
-        if (!pr.MaybeUpdate(m.Index))
+        var updated = pr.MaybeUpdate(m.Index);
+        if (pr.State == ProgressState.Snapshot)
+        {
+            if (pr.Match + 1 >= _log.FirstIndex())
+            {
+                // The follower installed the snapshot (or caught up otherwise): resume appends.
+                pr.BecomeProbe();
+                pr.BecomeReplicate();
+            }
+            else if (pr.Match >= pr.PendingSnapshot)
+            {
+                // It installed the snapshot we sent, but we compacted past it meanwhile:
+                // probing finds the gap again and sends the newer snapshot.
+                pr.BecomeProbe();
+                SendAppend(pr, sendIfEmpty: true);
+            }
+
+            if (pr.State == ProgressState.Snapshot || pr.State == ProgressState.Probe)
+            {
+                if (updated && MaybeCommit())
+                {
+                    BcastAppend();
+                }
+
+                return;
+            }
+        }
+        else if (!updated)
         {
             if (pr.State == ProgressState.Replicate)
             {
@@ -244,22 +271,13 @@ public sealed partial class RaftNode
 
             return;
         }
-
-        switch (pr.State)
+        else if (pr.State == ProgressState.Probe)
         {
-            case ProgressState.Probe:
-                pr.BecomeReplicate();
-                break;
-            case ProgressState.Snapshot when pr.Match + 1 >= _log.FirstIndex():
-                // The follower installed the snapshot (or caught up otherwise): resume appends.
-                pr.BecomeProbe();
-                pr.BecomeReplicate();
-                break;
-            case ProgressState.Replicate:
-                pr.Inflights.FreeLE(m.Index);
-                break;
-            default:
-                break;
+            pr.BecomeReplicate();
+        }
+        else
+        {
+            pr.Inflights.FreeLE(m.Index);
         }
 
         if (MaybeCommit())
@@ -291,6 +309,13 @@ public sealed partial class RaftNode
 
         pr.RecentActive = true;
         pr.ProbeSent = false;
+        if (pr.State == ProgressState.Replicate && pr.Inflights.Full)
+        {
+            // The follower is alive but the window stayed full: appends or their acks were lost.
+            // Free one slot so an append goes out; a rejection then resets the follower to probe.
+            pr.Inflights.FreeFirstOne();
+        }
+
         if (pr.Match < _log.LastIndex())
         {
             SendAppend(pr, sendIfEmpty: true);

@@ -369,4 +369,21 @@ public sealed class ReplicationTests
         Assert.Equal(net.Peers[1].State, net.Peers[3].State);
         Assert.Equal(20, net.Peers[3].State.Count);
     }
+
+    [Fact]
+    public void Full_window_of_lost_appends_recovers_on_the_next_heartbeat_response()
+    {
+        var net = new FakeNetwork(Three, new NodeOptions(MaxInflightMessages: 2)).Elect(1);
+        net.DropIf = m => m.Type == MessageType.Append && m.To == 3;
+        for (var i = 0; i < 5; i++)
+        {
+            net.Propose(1, $"v{i}");
+        }
+
+        Assert.Equal(ProgressState.Replicate, net[1].Status.Progress[3].State);
+        net.DropIf = null;
+        net.TickAll(3);
+        Assert.Equal(net.Peers[1].State, net.Peers[3].State);
+        Assert.Equal(net[1].Status.LastIndex, net[1].Status.Progress[3].Match);
+    }
 }

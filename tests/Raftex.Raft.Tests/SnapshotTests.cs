@@ -168,4 +168,26 @@ public sealed class SnapshotTests
         Assert.Equal(31, net.Peers[1].State.Count);
         net.AssertStateMachinesAgree();
     }
+
+    [Fact]
+    public void Leader_that_compacted_during_a_transfer_sends_the_newer_snapshot_next()
+    {
+        var net = CompactedWhileThreeWasDown(new NodeOptions(SnapshotChunkBytes: 64));
+        var firstSnapshot = net.Peers[1].Storage.Snapshot().Metadata.Index;
+
+        // Hold back the last chunk, move on and compact again, then let the transfer finish.
+        net.DropIf = m => m.Type == MessageType.Snapshot && m.SnapshotDone;
+        net.TickAll(3);
+        for (var i = 0; i < 5; i++)
+        {
+            net.Propose(1, $"more-{i}");
+        }
+
+        net.CompactAt(1, net.Peers[1].AppliedIndex);
+        net.DropIf = null;
+        net.TickAll(6);
+        Assert.Equal(2, net.Peers[3].InstalledSnapshots.Count);
+        Assert.Equal(firstSnapshot, net.Peers[3].InstalledSnapshots[0].Metadata.Index);
+        Assert.Equal(net.Peers[1].State, net.Peers[3].State);
+    }
 }
