@@ -38,6 +38,12 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
             return;
         }
 
+        if (context.Request.Method == "GET" && TryOpenApi(path) is { } openApi)
+        {
+            await WriteAsync(context, 200, openApi).ConfigureAwait(false);
+            return;
+        }
+
         if (path is "/healthz" or "/readyz" or "/livez")
         {
             context.Response.ContentType = "text/plain";
@@ -71,7 +77,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                     await WriteListAsync(context, type, target.Namespace, labels, fields).ConfigureAwait(false);
                     return;
                 case "POST" when target.Namespace is not null || !type.Namespaced:
-                    var created = api.Create(type, ns, await ReadObjectAsync(context).ConfigureAwait(false));
+                    var created = api.Create(type, ns, await ReadObjectAsync(context).ConfigureAwait(false), Strict(query));
                     await WriteAsync(context, 201, Present(type, created)).ConfigureAwait(false);
                     return;
                 case "DELETE":
@@ -99,7 +105,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 await WriteAsync(context, 200, api.GetScale(type, ns, name)).ConfigureAwait(false);
                 return;
             case ("PUT", null or "status"):
-                var updated = api.Update(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false), target.Subresource);
+                var updated = api.Update(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false), target.Subresource, Strict(query));
                 await WriteAsync(context, 200, Present(type, updated)).ConfigureAwait(false);
                 return;
             case ("PUT", "scale"):
@@ -107,7 +113,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 await WriteAsync(context, 200, api.UpdateScale(type, ns, name, _ => scaleBody)).ConfigureAwait(false);
                 return;
             case ("PATCH", null or "status"):
-                var patched = api.Patch(type, ns, name, MediaType(context), await ReadNodeAsync(context).ConfigureAwait(false), target.Subresource);
+                var patched = api.Patch(type, ns, name, MediaType(context), await ReadNodeAsync(context).ConfigureAwait(false), target.Subresource, Strict(query));
                 await WriteAsync(context, 200, Present(type, patched)).ConfigureAwait(false);
                 return;
             case ("PATCH", "scale"):
@@ -139,6 +145,8 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
         "eviction" => type.HasEviction,
         _ => false,
     };
+
+    private static bool Strict(IQueryCollection query) => query["fieldValidation"] == "Strict";
 
     private static bool IsTrue(string? value) => value is "true" or "1" or "True";
 

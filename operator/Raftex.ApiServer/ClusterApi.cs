@@ -39,7 +39,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
         }
     }
 
-    public JsonObject Create(ResourceType type, string ns, JsonObject body)
+    public JsonObject Create(ResourceType type, string ns, JsonObject body, bool strict = false)
     {
         lock (Store.Sync)
         {
@@ -114,7 +114,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
                 obj["status"] = CustomResourceDefinitions.EstablishedStatus(obj, Now());
             }
 
-            ValidateCustom(type, obj, null);
+            ValidateCustom(type, obj, null, strict);
             var stored = Store.Write(type.GroupResource, obj, "ADDED", null);
             AfterWrite(type.GroupResource, stored);
             return stored;
@@ -122,7 +122,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
     }
 
     /// <summary>PUT of the main resource (subresource null) or of /status.</summary>
-    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, string? subresource)
+    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, string? subresource, bool strict = false)
     {
         lock (Store.Sync)
         {
@@ -134,12 +134,12 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
             }
 
             CheckPreconditions(type, current, JsonPaths.Uid(body), JsonPaths.MetaString(body, "resourceVersion"));
-            return UpdateChecked(type, current, body, subresource);
+            return UpdateChecked(type, current, body, subresource, strict);
         }
     }
 
     /// <summary>PATCH: the patched object then goes through the update path; a resourceVersion inside the patch is a precondition.</summary>
-    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode patch, string? subresource)
+    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode patch, string? subresource, bool strict = false)
     {
         lock (Store.Sync)
         {
@@ -159,11 +159,11 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
                 throw ApiError.BadRequest($"the name of the object ({JsonPaths.Name(patched)}) does not match the name on the URL ({name})");
             }
 
-            return UpdateChecked(type, current, patched, subresource);
+            return UpdateChecked(type, current, patched, subresource, strict);
         }
     }
 
-    private JsonObject UpdateChecked(ResourceType type, JsonObject current, JsonObject body, string? subresource)
+    private JsonObject UpdateChecked(ResourceType type, JsonObject current, JsonObject body, string? subresource, bool strict = false)
     {
         JsonObject next;
         if (subresource == "status")
@@ -226,7 +226,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
                 }
             }
 
-            ValidateCustom(type, next, current);
+            ValidateCustom(type, next, current, strict);
             if (curMeta["deletionTimestamp"] is not null)
             {
                 var before = JsonPaths.Finalizers(current);
@@ -273,7 +273,8 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
         return spec;
     }
 
-    private void ValidateCustom(ResourceType type, JsonObject obj, JsonObject? old)
+    /// <summary>Prunes, defaults and validates a custom resource; strict (fieldValidation=Strict) turns pruned fields into a 400.</summary>
+    private static void ValidateCustom(ResourceType type, JsonObject obj, JsonObject? old, bool strict)
     {
         if (!type.IsCustom || type.Schema is null)
         {
@@ -281,7 +282,14 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
         }
 
         var saved = obj["status"]?.DeepClone();
-        OpenApiSchema.PruneAndDefault(type.Schema, obj);
+        var pruned = new List<string>();
+        OpenApiSchema.PruneAndDefault(type.Schema, obj, pruned);
+        if (strict && pruned.Count > 0 && !(type.HasStatus && pruned.TrueForAll(p => p == "status" || p.StartsWith("status.", StringComparison.Ordinal))))
+        {
+            var fields = string.Join(", ", pruned.Where(p => !type.HasStatus || !p.StartsWith("status", StringComparison.Ordinal)).Select(p => $"unknown field \"{p}\""));
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {fields}");
+        }
+
         if (type.HasStatus)
         {
             // Status is not defaulted or validated through the main resource: it is carried over unchanged.

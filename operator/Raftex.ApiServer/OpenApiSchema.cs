@@ -12,7 +12,7 @@ namespace Raftex.ApiServer;
 internal static class OpenApiSchema
 {
     /// <summary>Prunes unknown fields and applies defaults, in that order (as the apiserver does), below the object root.</summary>
-    public static void PruneAndDefault(JsonObject schema, JsonObject obj)
+    public static void PruneAndDefault(JsonObject schema, JsonObject obj, List<string>? pruned = null)
     {
         foreach (var (key, value) in obj.ToList())
         {
@@ -25,19 +25,20 @@ internal static class OpenApiSchema
             {
                 if (value is not null)
                 {
-                    Walk(propSchema, value);
+                    Walk(propSchema, value, key, pruned);
                 }
             }
             else if (schema["x-kubernetes-preserve-unknown-fields"] is not JsonValue p || !(bool)p)
             {
                 obj.Remove(key);
+                pruned?.Add(key);
             }
         }
 
         ApplyPropertyDefaults(schema, obj, skipMeta: true);
     }
 
-    private static void Walk(JsonObject schema, JsonNode node)
+    private static void Walk(JsonObject schema, JsonNode node, string path, List<string>? pruned)
     {
         var preserve = schema["x-kubernetes-preserve-unknown-fields"] is JsonValue p && (bool)p;
         switch (node)
@@ -52,27 +53,24 @@ internal static class OpenApiSchema
                     {
                         if (value is not null)
                         {
-                            Walk(child, value);
+                            Walk(child, value, path + "." + key, pruned);
                         }
                     }
-                    else if (!preserve && props is not null)
+                    else if (!preserve && schema["additionalProperties"] is null)
                     {
                         o.Remove(key);
-                    }
-                    else if (!preserve && props is null && schema["additionalProperties"] is null)
-                    {
-                        o.Remove(key);
+                        pruned?.Add(path + "." + key);
                     }
                 }
 
                 ApplyPropertyDefaults(schema, o, skipMeta: false);
                 break;
             case JsonArray a when schema["items"] is JsonObject items:
-                foreach (var element in a)
+                for (var i = 0; i < a.Count; i++)
                 {
-                    if (element is not null)
+                    if (a[i] is { } element)
                     {
-                        Walk(items, element);
+                        Walk(items, element, $"{path}[{i}]", pruned);
                     }
                 }
 
@@ -99,7 +97,7 @@ internal static class OpenApiSchema
                 var value = def.DeepClone();
                 obj[key] = value;
                 // A defaulted object gets its own nested defaults, as a structural default is itself defaulted.
-                Walk(propSchema.AsObject(), value);
+                Walk(propSchema.AsObject(), value, key, null);
             }
         }
     }
