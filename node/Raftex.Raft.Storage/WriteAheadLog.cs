@@ -92,7 +92,7 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>Segment files currently on disk, oldest first.</summary>
     public int SegmentCount { get { lock (_writeLock) { return _segments.Count; } } }
 
-    /// <summary>fsync calls on segment files (batches, rollovers and close).</summary>
+    /// <summary>fsync/fdatasync calls on segment files: one per durable batch, plus rollovers.</summary>
     public long SyncCount => Interlocked.Read(ref _syncCount);
 
     /// <summary>fsync calls on the directory (segment creation, deletion, tail repair).</summary>
@@ -104,7 +104,7 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>Entry records written since open.</summary>
     public long EntriesWritten => Interlocked.Read(ref _entriesWritten);
 
-    /// <summary>Durable batches: syncs that made at least one new record durable.</summary>
+    /// <summary>Durable batches: the fdatasync calls made by <see cref="Sync"/> and the group-commit flusher.</summary>
     public long BatchCount => Interlocked.Read(ref _batchCount);
 
     /// <summary>
@@ -198,23 +198,22 @@ public sealed partial class WriteAheadLog : IDisposable
                     "save the snapshot, mark it with SaveSnapshot and Sync first");
             }
 
+            // A failed delete does not poison the log: no record is at stake, and the next call retries.
+            // Entries in segment k are all below the first index of segment k+1 (a truncation below that
+            // point is recorded in k+1 and only voids more), so segment k is covered once that index - 1 is.
             var removed = 0;
-            Guard(() =>
+            while (_segments.Count > 1 && _segments[1].FirstIndex - 1 <= snapshotIndex)
             {
-                // Entries in segment k are all below the first index of segment k+1 (a truncation below that
-                // point is recorded in k+1 and only voids more), so segment k is covered once that index - 1 is.
-                while (_segments.Count > 1 && _segments[1].FirstIndex - 1 <= snapshotIndex)
-                {
-                    File.Delete(_segments[0].Path);
-                    _segments.RemoveAt(0);
-                    removed++;
-                }
+                File.Delete(_segments[0].Path);
+                _segments.RemoveAt(0);
+                removed++;
+            }
 
-                if (removed > 0)
-                {
-                    SyncDirectory();
-                }
-            });
+            if (removed > 0)
+            {
+                SyncDirectory();
+            }
+
             return removed;
         }
     }

@@ -53,6 +53,22 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void A_snapshot_in_an_unknown_format_version_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        store.Save(MakeSnapshot(10, 1, "state"));
+        var file = store.Files[0];
+        var bytes = File.ReadAllBytes(file);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+        File.WriteAllBytes(file, bytes);
+
+        var error = Assert.Throws<WalFormatException>(() => store.LoadNewest());
+        Assert.Equal(file, error.FilePath);
+        Assert.Equal(2u, error.Version);
+    }
+
+    [Fact]
     public void A_truncated_snapshot_file_is_reported()
     {
         using var dir = new TempDirectory();
