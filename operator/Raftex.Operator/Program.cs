@@ -8,6 +8,7 @@ internal static class Program
     private const string Usage = """
         usage: raftex-operator <command> [options]
           crds --output DIR     write the CRD YAML generated from the C# types into DIR
+          docs --readme FILE    refresh the generated spec/status tables in FILE (the operator README)
         """;
 
     private static int Main(string[] args)
@@ -22,11 +23,26 @@ internal static class Program
         {
             case "crds":
                 return Crds(args[1..]);
+            case "docs":
+                return Docs(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'");
                 Console.Error.WriteLine(Usage);
                 return 2;
         }
+    }
+
+    private static int Docs(string[] args)
+    {
+        if (args.Length != 2 || args[0] != "--readme")
+        {
+            Console.Error.WriteLine("docs: expected --readme FILE");
+            return 2;
+        }
+
+        File.WriteAllText(args[1], SpecTable.Splice(File.ReadAllText(args[1]), ReadmeTables.Render()));
+        Console.WriteLine($"refreshed {args[1]}");
+        return 0;
     }
 
     private static int Crds(string[] args)
