@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Raftex.Exchange;
+using Raftex.Protocol.V1;
+using Raftex.Raft;
+
+namespace Raftex.Node;
+
+/// <summary>The Admin plane as admin.proto defines it.</summary>
+internal sealed class AdminService(
+    RaftHost host, PeerTransport transport, PeerDirectory directory, PeerIncarnations incarnations, FaultSet faults, TokenAuthority auth,
+    NodeIdentity identity, NodeOptions options, ILogger<AdminService> logger) : Admin.AdminBase
+{
+    public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        return Task.FromResult(Status());
+    }
+
+    /// <summary>The status GetStatus returns (also used by /readyz).</summary>
+    public NodeStatus Status()
+    {
+        var view = host.View;
+        var applier = host.Applier;
+        var status = new NodeStatus
+        {
+            ClusterId = identity.ClusterId,
+            GroupId = 0,
+            NodeId = (ulong)identity.NodeId,
+            Incarnation = identity.Incarnation,
+            Role = RoleOf(view),
+            Term = (ulong)view.Term,
+            LeaderId = (ulong)view.Leader,
+            CommitIndex = (ulong)view.Commit,
+            AppliedIndex = (ulong)applier.Applied,
+            LastIndex = (ulong)view.LastIndex,
+            SnapshotIndex = (ulong)view.SnapshotIndex,
+            StateHash = applier.StateHash,
+            EntryFormatVersion = CommandCodec.FormatVersion,
+            Ready = IsReady(view, applier.Applied),
+        };
+        status.SupportedEntryFormatVersions.Add(CommandCodec.FormatVersion);
+        status.Checkpoints.AddRange(applier.Checkpoints());
+        status.ActiveFaults.AddRange(faults.Active());
+        foreach (var id in view.ConfState.Voters.Concat(view.ConfState.Learners).Order())
+        {
+            var member = new Member
+            {
+                NodeId = (ulong)id,
+                Kind = view.ConfState.IsVoter(id) ? MemberKind.Voter : MemberKind.Learner,
+                Address = id == identity.NodeId ? $"{options.PeerListen.Address}:{options.PeerListen.Port}" : directory.PeerAddress(id) ?? string.Empty,
+                Incarnation = id == identity.NodeId ? identity.Incarnation : incarnations.Get(id) ?? string.Empty,
+            };
+            if (view.IsLeader && view.Progress.TryGetValue(id, out var pr))
+            {
+                member.MatchIndex = (ulong)pr.Match;
+                if (id != identity.NodeId && transport.LastContact.TryGetValue(id, out var contact))
+                {
+                    member.LastContact = Timestamp.FromDateTimeOffset(contact);
+                }
+            }
+
+            status.Members.Add(member);
+        }
+
+        return status;
+    }
+
+    /// <summary>Member of the cluster, a leader known, applied index within a small distance of the commit index.</summary>
+    public static bool IsReady(RaftView view, long applied) =>
+        view.SelfIsMember && view.Leader != 0 && view.Commit - applied <= 1000;
+
+    public override async Task<TransferLeadershipResponse> TransferLeadership(TransferLeadershipRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        RequireLeader();
+        var target = (long)request.TargetNodeId;
+        if (target == 0)
+        {
+            target = host.BestFollower();
+            if (target == 0)
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, "no voter to hand leadership to"));
+            }
+        }
+        else if (!host.View.ConfState.IsVoter(target))
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"node {target} is not a voter"));
+        }
+
+        if (target == identity.NodeId)
+        {
+            return new TransferLeadershipResponse { NewLeaderId = (ulong)target, Term = (ulong)host.View.Term };
+        }
+
+        host.Enqueue(raft => raft.TransferLeadership(target));
+        logger.LogInformation("Leadership transfer to node {Target} requested", target);
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 4L * options.ElectionMs / 1000);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var view = host.View;
+            if (view.Leader == target)
+            {
+                return new TransferLeadershipResponse { NewLeaderId = (ulong)target, Term = (ulong)view.Term };
+            }
+
+            await Task.Delay(Math.Max(1, options.HeartbeatMs / 2), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, $"node {target} did not take over in time; leader is {host.View.Leader}"));
+    }
+
+    public override async Task<MembershipChangeResponse> AddLearner(AddLearnerRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        NodeIdOf(request.NodeId);
+        if (string.IsNullOrWhiteSpace(request.Address))
+        {
+            throw CommandFactory.Invalid("address (host:port of the node's peer endpoint) is required");
+        }
+
+        RequireLeader();
+        directory.SetPeerAddress((long)request.NodeId, request.Address);
+        if (!string.IsNullOrEmpty(request.Incarnation))
+        {
+            incarnations.Set((long)request.NodeId, request.Incarnation);
+        }
+
+        return await Change(new ConfChange(ConfChangeType.AddLearner, (long)request.NodeId), context).ConfigureAwait(false);
+    }
+
+    public override async Task<MembershipChangeResponse> PromoteLearner(PromoteLearnerRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        NodeIdOf(request.NodeId);
+        RequireLeader();
+        if (!host.View.ConfState.IsLearner((long)request.NodeId))
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"node {request.NodeId} is not a learner"));
+        }
+
+        return await Change(new ConfChange(ConfChangeType.PromoteLearner, (long)request.NodeId), context).ConfigureAwait(false);
+    }
+
+    public override async Task<MembershipChangeResponse> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        var id = NodeIdOf(request.NodeId);
+        RequireLeader();
+        if (!host.View.ConfState.IsMember(id))
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"node {id} is not a member"));
+        }
+
+        if (!string.IsNullOrEmpty(request.Incarnation) && id != identity.NodeId && incarnations.Get(id) is { } known && known != request.Incarnation)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"node {id} has incarnation {known}, not {request.Incarnation}"));
+        }
+
+        var response = await Change(new ConfChange(ConfChangeType.RemoveNode, id), context).ConfigureAwait(false);
+        incarnations.Set(id, null);
+        return response;
+    }
+
+    public override async Task<TakeSnapshotResponse> TakeSnapshot(TakeSnapshotRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        var index = await host.Applier.SnapshotNowAsync().WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        return new TakeSnapshotResponse { SnapshotIndex = (ulong)index };
+    }
+
+    public override Task<SetFaultsResponse> SetFaults(SetFaultsRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        try
+        {
+            var response = new SetFaultsResponse();
+            response.ActiveFaults.AddRange(faults.Add(request.Faults));
+            return Task.FromResult(response);
+        }
+        catch (ArgumentException ex)
+        {
+            throw CommandFactory.Invalid(ex.Message);
+        }
+    }
+
+    public override Task<ClearFaultsResponse> ClearFaults(ClearFaultsRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        return Task.FromResult(new ClearFaultsResponse { Cleared = (uint)faults.Clear() });
+    }
+
+    public override Task<SetEntryFormatVersionResponse> SetEntryFormatVersion(SetEntryFormatVersionRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        RequireLeader();
+        if (request.Version != CommandCodec.FormatVersion)
+        {
+            throw new RpcException(new Grpc.Core.Status(
+                StatusCode.FailedPrecondition, $"entry format version {request.Version} is not supported by this binary (supports {CommandCodec.FormatVersion})"));
+        }
+
+        // Version 1 is the only version any binary writes so far: the cluster is already on it.
+        return Task.FromResult(new SetEntryFormatVersionResponse { EntryFormatVersion = CommandCodec.FormatVersion, Index = (ulong)host.View.Commit });
+    }
+
+    public override Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        logger.LogCritical("Crash requested through the Admin API: exiting now without flushing");
+        // Like SIGKILL: no shutdown hooks, no flush, no leadership hand-off.
+        Process.GetCurrentProcess().Kill();
+        return Task.FromResult(new CrashResponse());
+    }
+
+    private async Task<MembershipChangeResponse> Change(ConfChange change, ServerCallContext context)
+    {
+        var waiter = new TaskWaiter();
+        host.ProposeConfChange(change, waiter);
+        var reply = await waiter.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        var response = new MembershipChangeResponse { Index = reply.LogIndex };
+        response.Members.AddRange(Status().Members);
+        return response;
+    }
+
+    private void RequireLeader()
+    {
+        var view = host.View;
+        if (!view.IsLeader)
+        {
+            var trailers = new Metadata { { "raftex-leader-id", view.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"node {identity.NodeId} is not the leader (leader: {view.Leader})"), trailers);
+        }
+    }
+
+    private static void Group(uint group)
+    {
+        if (group != 0)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"unknown raft group {group} (only group 0 exists)"));
+        }
+    }
+
+    private static long NodeIdOf(ulong id) =>
+        id is 0 or > long.MaxValue ? throw CommandFactory.Invalid("node_id must be positive") : (long)id;
+
+    private static Role RoleOf(RaftView view) => view.Role switch
+    {
+        RaftRole.Leader => Role.Leader,
+        RaftRole.Candidate => Role.Candidate,
+        RaftRole.PreCandidate => Role.PreCandidate,
+        _ when view.SelfIsLearner => Role.Learner,
+        _ => Role.Follower,
+    };
+}

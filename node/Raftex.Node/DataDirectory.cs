@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Raftex.Raft.Storage;
+
+namespace Raftex.Node;
+
+/// <summary>
+/// A node's data directory: identity (cluster id, node id, random incarnation), the WAL (whose lock file makes the
+/// directory exclusive to one process) and the snapshot store. The lock is taken before anything else is read or written.
+/// </summary>
+internal sealed class DataDirectory : IDisposable
+{
+    private const string IdentityFile = "identity";
+
+    private DataDirectory(string path, WriteAheadLog wal, WalRecovery recovery, SnapshotStore snapshots, string clusterId, string incarnation, bool isNew)
+    {
+        Path = path;
+        Wal = wal;
+        Recovery = recovery;
+        Snapshots = snapshots;
+        ClusterId = clusterId;
+        Incarnation = incarnation;
+        IsNew = isNew;
+    }
+
+    public string Path { get; }
+
+    public WriteAheadLog Wal { get; }
+
+    public WalRecovery Recovery { get; }
+
+    public SnapshotStore Snapshots { get; }
+
+    public string ClusterId { get; }
+
+    public string Incarnation { get; }
+
+    /// <summary>The directory had no identity: this process created it (a new incarnation).</summary>
+    public bool IsNew { get; }
+
+    /// <summary>Opens (creating if empty) and locks the directory. Throws <see cref="InvalidOperationException"/> when it belongs to another cluster or node, and <see cref="WalLockedException"/> when another process holds it.</summary>
+    public static DataDirectory Open(string path, string clusterId, long nodeId)
+    {
+        var root = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(root);
+        var (wal, recovery) = WriteAheadLog.Open(System.IO.Path.Combine(root, "wal"), new WalOptions { GroupId = 0 });
+        try
+        {
+            var identityPath = System.IO.Path.Combine(root, IdentityFile);
+            var isNew = !File.Exists(identityPath);
+            string incarnation;
+            if (isNew)
+            {
+                if (recovery.LastIndex > 0 || !recovery.HardState.IsEmpty)
+                {
+                    throw new InvalidOperationException($"data directory {root} holds a log but no identity file; refusing to guess who it belongs to");
+                }
+
+                incarnation = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                WriteIdentity(root, identityPath, clusterId, nodeId, incarnation);
+            }
+            else
+            {
+                var values = ReadIdentity(identityPath);
+                var storedCluster = values.GetValueOrDefault("cluster-id");
+                if (storedCluster != clusterId)
+                {
+                    throw new InvalidOperationException($"data directory {root} belongs to cluster '{storedCluster}', not '{clusterId}'");
+                }
+
+                if (values.GetValueOrDefault("node-id") != nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException($"data directory {root} belongs to node {values.GetValueOrDefault("node-id")}, not {nodeId}");
+                }
+
+                incarnation = values.GetValueOrDefault("incarnation") ?? throw new InvalidOperationException($"identity file {identityPath} has no incarnation");
+            }
+
+            var snapshots = new SnapshotStore(System.IO.Path.Combine(root, "snap"));
+            return new DataDirectory(root, wal, recovery, snapshots, clusterId, incarnation, isNew);
+        }
+        catch
+        {
+            wal.Dispose();
+            throw;
+        }
+    }
+
+    private static void WriteIdentity(string root, string path, string clusterId, long nodeId, string incarnation)
+    {
+        var temporary = path + ".tmp";
+        var text = $"cluster-id={clusterId}\nnode-id={nodeId}\nincarnation={incarnation}\n";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        FsyncDirectory(root);
+    }
+
+    private static Dictionary<string, string> ReadIdentity(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                values[line[..eq]] = line[(eq + 1)..];
+            }
+        }
+
+        return values;
+    }
+
+    internal static void FsyncDirectory(string directory) => DirectoryFsync.Flush(directory);
+
+    public void Dispose() => Wal.Dispose();
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Raftex.Exchange;
+
+namespace Raftex.Node;
+
+/// <summary>The node's metrics (meter "Raftex.Node"), exported in Prometheus text by OpenTelemetry on /metrics.</summary>
+internal sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "Raftex.Node";
+
+    /// <summary>Bucket boundaries in seconds, 50 µs to 10 s (OpenTelemetry's defaults are meant for milliseconds).</summary>
+    public static readonly double[] SecondsBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _leaderChanges;
+    private readonly Counter<long> _proposals;
+    private readonly Counter<long> _orders;
+    private readonly Counter<long> _trades;
+    private readonly Histogram<double> _append;
+    private readonly Histogram<double> _fsync;
+    private readonly Histogram<double> _orderLatency;
+    private static readonly KeyValuePair<string, object?>[][] OutcomeTags =
+        [.. Enumerable.Range(0, 8).Select(i => new[] { new KeyValuePair<string, object?>("outcome", ((ResultCode)i).ToString().ToLowerInvariant()) })];
+
+    public NodeMetrics()
+    {
+        _leaderChanges = _meter.CreateCounter<long>("raftex_leader_changes", description: "Leader changes seen by this node");
+        _proposals = _meter.CreateCounter<long>("raftex_proposals", description: "Entries proposed by this node as leader");
+        _orders = _meter.CreateCounter<long>("raftex_commands_applied", description: "Commands applied, by outcome");
+        _trades = _meter.CreateCounter<long>("raftex_trades", description: "Trades applied");
+        _append = _meter.CreateHistogram<double>("raftex_wal_append_seconds", "s", "Time to write one Ready batch to the WAL (before fsync)");
+        _fsync = _meter.CreateHistogram<double>("raftex_wal_fsync_seconds", "s", "Time of one WAL fsync");
+        _orderLatency = _meter.CreateHistogram<double>("raftex_order_latency_seconds", "s", "Proposal to applied, on the leader");
+    }
+
+    public Meter Meter => _meter;
+
+    public void LeaderChanged() => _leaderChanges.Add(1);
+
+    public void Proposed(int count) => _proposals.Add(count);
+
+    public void AppendTook(long startTimestamp) => _append.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+
+    public void FsyncTook(long startTimestamp) => _fsync.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+
+    public void RecordApplied(ApplyResult r)
+    {
+        var code = (int)r.Code;
+        _orders.Add(1, code < OutcomeTags.Length ? OutcomeTags[code] : OutcomeTags[0]);
+        if (r.TradeCount > 0)
+        {
+            _trades.Add(r.TradeCount);
+        }
+    }
+
+    public void OrderLatency(long startTimestamp, CommandType command)
+    {
+        if (command is CommandType.PlaceOrder or CommandType.CancelOrder or CommandType.ReplaceOrder)
+        {
+            _orderLatency.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Raftex.Node;
+
+/// <summary>
+/// The incarnation this node has accepted for each peer id, kept in the data directory. The first incarnation heard from
+/// (or named when a learner is added) is pinned; any other one is refused until the member is removed, so a node that lost
+/// its disk can never pose as its old self.
+/// </summary>
+internal sealed class PeerIncarnations
+{
+    private readonly string _path;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, string> _known = [];
+
+    public PeerIncarnations(string directory)
+    {
+        _path = Path.Combine(directory, "peers");
+        if (File.Exists(_path))
+        {
+            foreach (var line in File.ReadAllLines(_path))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    _known[id] = parts[1];
+                }
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="incarnation"/> is the one pinned for the peer (pinning it if none is yet).</summary>
+    public bool Accept(long nodeId, string incarnation)
+    {
+        lock (_gate)
+        {
+            if (_known.TryGetValue(nodeId, out var pinned))
+            {
+                return pinned == incarnation;
+            }
+
+            _known[nodeId] = incarnation;
+            Save();
+            return true;
+        }
+    }
+
+    public string? Get(long nodeId)
+    {
+        lock (_gate)
+        {
+            return _known.GetValueOrDefault(nodeId);
+        }
+    }
+
+    /// <summary>Pins an incarnation given by an operator (AddLearner) or forgets a removed member's.</summary>
+    public void Set(long nodeId, string? incarnation)
+    {
+        lock (_gate)
+        {
+            if (incarnation is null)
+            {
+                if (!_known.Remove(nodeId))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                _known[nodeId] = incarnation;
+            }
+
+            Save();
+        }
+    }
+
+    private void Save()
+    {
+        var temporary = _path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            foreach (var (id, incarnation) in _known.OrderBy(p => p.Key))
+            {
+                writer.Write(id.ToString(CultureInfo.InvariantCulture));
+                writer.Write(' ');
+                writer.Write(incarnation);
+                writer.Write('\n');
+            }
+
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+        DataDirectory.FsyncDirectory(Path.GetDirectoryName(_path)!);
+    }
+}

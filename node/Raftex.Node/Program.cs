@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
+using Raftex.Node;
+using Raftex.Raft.Storage;
+
+NodeOptions options;
+try
+{
+    options = NodeOptions.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"raftex-node: {ex.Message}");
+    Console.Error.WriteLine(NodeOptions.Usage);
+    return 2;
+}
+
+DataDirectory data;
+Raftex.Exchange.ExchangeConfig exchange;
+TokenAuthority auth;
+string? peerSecret;
+try
+{
+    exchange = SymbolsFile.Load(options.SymbolsFile);
+    auth = TokenAuthority.Load(options.AdminTokenFile, options.ClientTokensFile);
+    peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
+    data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId);
+}
+catch (WalLockedException ex)
+{
+    Console.Error.WriteLine($"raftex-node: data directory {options.DataDir} is in use by another process: {ex.Message}");
+    return 3;
+}
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or WalCorruptionException or WalFormatException or SnapshotCorruptionException)
+{
+    Console.Error.WriteLine($"raftex-node: cannot start: {ex.Message}");
+    return 3;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+    o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+});
+builder.Logging.SetMinimumLevel(LogLevel.Information);
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Listen(options.ClientListen, l => l.Protocols = HttpProtocols.Http2);
+    k.Listen(options.PeerListen, l => l.Protocols = HttpProtocols.Http2);
+    k.Listen(options.AdminListen, l => l.Protocols = HttpProtocols.Http2);
+    k.Listen(options.HttpListen, l => l.Protocols = HttpProtocols.Http1);
+    k.Limits.Http2.MaxStreamsPerConnection = 4096;
+    k.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
+    k.Limits.Http2.InitialStreamWindowSize = 4 * 1024 * 1024;
+});
+builder.Services.AddGrpc(o =>
+{
+    o.MaxReceiveMessageSize = 64 * 1024;
+    o.EnableDetailedErrors = true;
+}).AddServiceOptions<PeerService>(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
+builder.Services.AddGrpcHealthChecks().AddCheck("raft", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+builder.Services.AddOpenTelemetry().WithMetrics(m => m
+    .AddMeter(NodeMetrics.MeterName)
+    .AddView(instrument => instrument.Unit == "s" ? new ExplicitBucketHistogramConfiguration { Boundaries = NodeMetrics.SecondsBuckets } : null)
+    .AddPrometheusExporter());
+
+var identity = new NodeIdentity(data.ClusterId, options.NodeId, data.Incarnation, options.ClientAddress, peerSecret);
+var metrics = new NodeMetrics();
+var faults = new FaultSet(TimeProvider.System);
+var incarnations = new PeerIncarnations(data.Path);
+var directory = new PeerDirectory(options.Peers);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(identity);
+builder.Services.AddSingleton(metrics);
+builder.Services.AddSingleton(faults);
+builder.Services.AddSingleton(incarnations);
+builder.Services.AddSingleton(directory);
+builder.Services.AddSingleton(auth);
+builder.Services.AddSingleton(new CommandFactory(exchange));
+builder.Services.AddSingleton(sp => new PeerTransport(identity, directory, faults, incarnations, TimeSpan.FromMilliseconds(options.HeartbeatMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Peer")));
+builder.Services.AddSingleton(sp => new RaftHost(options, data, exchange, sp.GetRequiredService<PeerTransport>(), faults, metrics, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Raft")));
+builder.Services.AddSingleton(sp => new Forwarder(sp.GetRequiredService<PeerTransport>(), directory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Forward")));
+builder.Services.AddSingleton<WriteRouter>();
+builder.Services.AddSingleton<ExchangeService>();
+builder.Services.AddSingleton<OrderSessionService>();
+builder.Services.AddSingleton<AdminService>();
+builder.Services.AddSingleton<PeerService>();
+
+var app = builder.Build();
+var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Node");
+var host = app.Services.GetRequiredService<RaftHost>();
+faults.Changed += change => log.LogWarning("Faults: {Change}", change);
+
+string Port(System.Net.IPEndPoint e) => $"*:{e.Port}";
+app.MapGrpcService<ExchangeService>().RequireHost(Port(options.ClientListen));
+app.MapGrpcService<OrderSessionService>().RequireHost(Port(options.ClientListen));
+app.MapGrpcService<PeerService>().RequireHost(Port(options.PeerListen));
+app.MapGrpcService<AdminService>().RequireHost(Port(options.AdminListen));
+app.MapGrpcHealthChecksService().RequireHost(Port(options.ClientListen), Port(options.AdminListen));
+app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(Port(options.HttpListen));
+app.MapGet("/readyz", (AdminService admin) =>
+{
+    var status = admin.Status();
+    return status.Ready
+        ? Results.Text($"ready: leader {status.LeaderId}, applied {status.AppliedIndex}, commit {status.CommitIndex}\n")
+        : Results.Text($"not ready: leader {status.LeaderId}, applied {status.AppliedIndex}, commit {status.CommitIndex}\n", statusCode: 503);
+}).RequireHost(Port(options.HttpListen));
+app.MapPrometheusScrapingEndpoint().RequireHost(Port(options.HttpListen));
+
+if (auth.AdminOpen)
+{
+    log.LogWarning("OPEN MODE: no --admin-token-file; the Admin API accepts every caller");
+}
+
+if (auth.ClientsOpen)
+{
+    log.LogWarning("OPEN MODE: no --client-tokens-file; any client may act on any account");
+}
+
+if (peerSecret is null)
+{
+    log.LogWarning("OPEN MODE: no --peer-secret-file; peers are not authenticated");
+}
+
+var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+lifetime.ApplicationStopping.Register(() =>
+{
+    // SIGTERM: a leader hands over first (bounded wait), then every node flushes and exits.
+    log.LogInformation("Stopping: role {Role}", host.View.Role);
+    host.StopAsync(transferLeadership: true).GetAwaiter().GetResult();
+    app.Services.GetRequiredService<Forwarder>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+    app.Services.GetRequiredService<PeerTransport>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+    data.Dispose();
+    log.LogInformation("Stopped cleanly");
+});
+
+host.Start();
+log.LogInformation(
+    "Node {NodeId} of cluster {ClusterId} (incarnation {Incarnation}) listening: client {Client}, peer {Peer}, admin {Admin}, http {Http}",
+    options.NodeId, data.ClusterId, data.Incarnation, options.ClientListen, options.PeerListen, options.AdminListen, options.HttpListen);
+await app.RunAsync().ConfigureAwait(false);
+return 0;

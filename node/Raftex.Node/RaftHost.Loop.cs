@@ -1,0 +1,362 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Grpc.Core;
+using Raftex.Exchange;
+using Raftex.Raft;
+
+namespace Raftex.Node;
+
+internal sealed partial class RaftHost
+{
+    private const int MaxProposalsPerRound = 8192;
+
+    private (ExchangeStateMachine Machine, long Applied, ConfState ConfState) Restore(ExchangeConfig exchange)
+    {
+        var recovery = _data.Recovery;
+        var snapshot = _data.Snapshots.LoadNewest();
+        if (_data.IsNew && _options.Bootstrap)
+        {
+            // Every initial member starts from the same membership snapshot at index 1, term 1, so they agree on the log.
+            var voters = new List<long> { _options.NodeId };
+            voters.AddRange(_options.Peers.Keys);
+            voters.Sort();
+            snapshot = new Raftex.Raft.Snapshot(new SnapshotMetadata(1, 1, new ConfState(voters, [])), ReadOnlyMemory<byte>.Empty);
+            _data.Snapshots.Save(snapshot);
+            _data.Wal.SaveSnapshot(snapshot.Metadata);
+            _data.Wal.Save(new HardState(1, 0, 1), []);
+            _data.Wal.Sync();
+            _logger.LogWarning("Bootstrapped a new cluster '{ClusterId}' with voters {Voters}", _data.ClusterId, string.Join(',', voters));
+            recovery = recovery with { HardState = new HardState(1, 0, 1), Snapshot = snapshot.Metadata };
+        }
+        else if (_data.IsNew)
+        {
+            _logger.LogWarning("Empty data directory: starting as a joining node (incarnation {Incarnation}); waiting to be added as a learner", _data.Incarnation);
+        }
+
+        if (snapshot.Metadata.Index < recovery.Snapshot.Index)
+        {
+            throw new InvalidOperationException(
+                $"the WAL starts after snapshot {recovery.Snapshot.Index} but the newest snapshot file is at {snapshot.Metadata.Index}");
+        }
+
+        var machine = new ExchangeStateMachine(exchange);
+        if (!snapshot.IsEmpty)
+        {
+            _storage.ApplySnapshot(snapshot);
+            if (!snapshot.Data.IsEmpty)
+            {
+                machine = ExchangeStateMachine.Restore(new MemoryStream(snapshot.Data.ToArray(), writable: false));
+            }
+        }
+
+        _storage.SetHardState(recovery.HardState);
+        var entries = recovery.Entries.Where(e => e.Index > snapshot.Metadata.Index).ToList();
+        _storage.Append(entries);
+        _lastLogTime = machine.LogTime;
+        TrackLogTime(entries);
+        _logger.LogInformation(
+            "Restored: snapshot {SnapshotIndex}, log to {LastIndex}, term {Term}, commit {Commit}",
+            snapshot.Metadata.Index, _storage.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
+        return (machine, snapshot.Metadata.Index, snapshot.Metadata.ConfState);
+    }
+
+    private void Loop()
+    {
+        var tickStart = Stopwatch.GetTimestamp();
+        double ticksDone = 0;
+        var lastPublish = 0L;
+        try
+        {
+            while (!_stopping)
+            {
+                var (_, rate) = _faults.ClockSkew();
+                var tickTicks = Stopwatch.Frequency * _options.HeartbeatMs / 1000.0 / rate;
+                var now = Stopwatch.GetTimestamp();
+                var due = tickStart + (ticksDone + 1) * tickTicks;
+                if (now < due)
+                {
+                    var waitMs = (int)Math.Ceiling((due - now) * 1000.0 / Stopwatch.Frequency);
+                    _signal.Wait(Math.Max(1, waitMs));
+                    Interlocked.Exchange(ref _signalled, 0);
+                }
+
+                now = Stopwatch.GetTimestamp();
+                var ticks = 0;
+                while (tickStart + (ticksDone + 1) * tickTicks <= now)
+                {
+                    ticksDone++;
+                    if (++ticks <= 3)
+                    {
+                        _raft.Tick();
+                    }
+                }
+
+                if (ticks > 3)
+                {
+                    // The loop was starved (GC, a long fsync): don't fire a burst of ticks that would fake an election timeout.
+                    tickStart = now;
+                    ticksDone = 0;
+                }
+
+                while (_actions.TryDequeue(out var action))
+                {
+                    action(_raft);
+                }
+
+                while (_inbox.TryDequeue(out var m))
+                {
+                    _raft.Step(m);
+                }
+
+                DrainProposals();
+                var changed = false;
+                while (_raft.HasReady())
+                {
+                    changed |= HandleReady(_raft.GetReady());
+                }
+
+                if (changed || ticks > 0 || Stopwatch.GetTimestamp() - lastPublish > Stopwatch.Frequency / 100)
+                {
+                    Publish();
+                    lastPublish = Stopwatch.GetTimestamp();
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A failed write or an invariant broken inside Raft: stop rather than risk acknowledging what is not durable.
+            _logger.LogCritical(ex, "Raft loop failed; the node stops (fail-stop) and recovers from its WAL on restart");
+            Environment.Exit(70);
+        }
+    }
+
+    private void DrainProposals()
+    {
+        var reader = _proposals.Reader;
+        var proposed = 0;
+        while (proposed < MaxProposalsPerRound && reader.TryRead(out var p))
+        {
+            if (_raft.Role != RaftRole.Leader)
+            {
+                p.Waiter.Fail(StatusCode.Unavailable, NotLeaderMessage());
+                continue;
+            }
+
+            var (skew, _) = _faults.ClockSkew();
+            var clock = DateTimeOffset.UtcNow.Add(skew).ToUnixTimeMilliseconds();
+            var stamp = Math.Max(_lastLogTime, clock);
+            BinaryPrimitives.WriteInt64LittleEndian(p.Command.AsSpan(2), stamp);
+            _lastLogTime = stamp;
+            var result = _raft.Propose(p.Command);
+            if (result.Accepted)
+            {
+                _pending[result.Index] = (result.Term, p.Waiter);
+                proposed++;
+            }
+            else
+            {
+                p.Waiter.Fail(DropStatus(result.Reason), DropMessage(result.Reason));
+            }
+        }
+
+        if (proposed > 0)
+        {
+            _metrics.Proposed(proposed);
+        }
+    }
+
+    /// <summary>Proposes a membership change on the loop thread; the waiter completes once it is applied.</summary>
+    public void ProposeConfChange(ConfChange change, ProposalWaiter waiter) => Enqueue(raft =>
+    {
+        var result = raft.ProposeConfChange(change);
+        if (result.Accepted)
+        {
+            _pending[result.Index] = (result.Term, waiter);
+        }
+        else
+        {
+            waiter.Fail(DropStatus(result.Reason), DropMessage(result.Reason));
+        }
+    });
+
+    private bool HandleReady(Ready rd)
+    {
+        var changed = false;
+        if (rd.SoftState is { } soft)
+        {
+            changed = true;
+            OnSoftState(soft);
+        }
+
+        // Appends, heartbeats and snapshot chunks vouch for nothing unpersisted: send them before our own fsync
+        // (the leader counts itself toward a quorum only once its fsync is done).
+        _transport.Send(rd.Messages);
+
+        if (rd.Snapshot is { } snapshot)
+        {
+            _data.Snapshots.Save(snapshot);
+            _data.Wal.SaveSnapshot(snapshot.Metadata);
+            _storage.ApplySnapshot(snapshot);
+            Applier.EnqueueInstall(snapshot);
+            _logger.LogInformation("Received snapshot at index {Index} from the leader", snapshot.Metadata.Index);
+        }
+
+        if (rd.HardState is not null || rd.Entries.Count > 0)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _data.Wal.Save(rd.HardState, rd.Entries);
+            _metrics.AppendTook(started);
+        }
+
+        if (rd.MustSync || rd.Snapshot is not null)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _data.Wal.Sync();
+            _metrics.FsyncTook(started);
+        }
+
+        if (rd.HardState is { } hs)
+        {
+            _storage.SetHardState(hs);
+        }
+
+        if (rd.Entries.Count > 0)
+        {
+            _storage.Append(rd.Entries);
+            TrackLogTime(rd.Entries);
+        }
+
+        // Votes and acks vouch for what was just made durable.
+        _transport.Send(rd.MessagesAfterPersist);
+
+        if (rd.CommittedEntries.Count > 0)
+        {
+            List<(long, ConfState)>? confStates = null;
+            foreach (var e in rd.CommittedEntries)
+            {
+                if (e.Type == EntryType.ConfChange)
+                {
+                    var cc = ConfChange.Decode(e.Data.Span);
+                    var cs = _raft.ApplyConfChange(cc);
+                    (confStates ??= []).Add((e.Index, cs));
+                    changed = true;
+                    _logger.LogInformation("Membership change {Type} of node {Node} applied at {Index}: {Members}", cc.Type, cc.NodeId, e.Index, cs);
+                }
+            }
+
+            Applier.Enqueue(rd.CommittedEntries, confStates ?? (IReadOnlyList<(long, ConfState)>)[]);
+        }
+
+        foreach (var rs in rd.ReadStates)
+        {
+            if (rs.RequestContext.Length == 8 && _reads.TryGetValue(BinaryPrimitives.ReadInt64LittleEndian(rs.RequestContext.Span), out var tcs))
+            {
+                tcs.TrySetResult(rs.Index);
+            }
+        }
+
+        _raft.Advance(rd);
+        return changed;
+    }
+
+    private void OnSoftState(SoftState soft)
+    {
+        var previous = _view;
+        if (soft.Lead != previous.Leader)
+        {
+            _metrics.LeaderChanged();
+            _logger.LogInformation("Leader is now {LeaderId} (term {Term}); this node is {Role}", soft.Lead, _raft.Term, soft.Role);
+        }
+
+        if (previous.Role == RaftRole.Leader && soft.Role != RaftRole.Leader)
+        {
+            // Anything proposed here may or may not commit under the next leader: the outcome is unknown to us, so
+            // callers retry with the same ids (idempotent) instead of waiting on a node that no longer leads.
+            FailAllPending(StatusCode.Unavailable, "leadership lost while the command was in flight; outcome unknown, retry with the same ids");
+            var old = Interlocked.Exchange(ref _leadership, new CancellationTokenSource());
+            old.Cancel();
+            old.Dispose();
+        }
+    }
+
+    private void FailAllPending(StatusCode code, string message)
+    {
+        foreach (var index in _pending.Keys)
+        {
+            if (_pending.TryRemove(index, out var p))
+            {
+                p.Waiter.Fail(code, message);
+            }
+        }
+    }
+
+    private void OnSnapshotTaken(long index, ConfState confState, byte[] data) => Enqueue(_ =>
+    {
+        Raftex.Raft.Snapshot snapshot;
+        try
+        {
+            snapshot = _storage.CreateSnapshot(index, confState, data);
+        }
+        catch (ArgumentException ex)
+        {
+            // A newer snapshot from the leader was installed meanwhile.
+            _logger.LogDebug("Skipped local snapshot at {Index}: {Reason}", index, ex.Message);
+            return;
+        }
+
+        _data.Snapshots.Save(snapshot);
+        _data.Wal.SaveSnapshot(snapshot.Metadata);
+        _data.Wal.Sync();
+        var compactTo = index - _options.SnapshotCatchUpEntries;
+        if (compactTo >= _storage.FirstIndex())
+        {
+            _storage.Compact(compactTo);
+        }
+
+        var released = _data.Wal.ReleaseTo(index);
+        _logger.LogInformation("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, data.Length, compactTo, released);
+    });
+
+    private void TrackLogTime(IReadOnlyList<Entry> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var data = entries[i].Data.Span;
+            if (entries[i].Type == EntryType.Normal && data.Length >= 10 && data[0] == CommandCodec.FormatVersion)
+            {
+                _lastLogTime = Math.Max(_lastLogTime, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
+            }
+        }
+    }
+
+    private void Publish()
+    {
+        var s = _raft.Status;
+        _view = new RaftView(s.Role, s.Term, s.Lead, s.Commit, s.LastIndex, _storage.FirstIndex() - 1, s.ConfState, s.Progress, s.LeadTransferee,
+            s.ConfState.IsMember(_options.NodeId), s.ConfState.IsLearner(_options.NodeId));
+    }
+
+    private string NotLeaderMessage() =>
+        _raft.Lead == 0 ? "no leader known" : $"this node is not the leader; leader is node {_raft.Lead}";
+
+    private static StatusCode DropStatus(ProposeDropReason reason) => reason switch
+    {
+        ProposeDropReason.UncommittedLimit => StatusCode.ResourceExhausted,
+        ProposeDropReason.ConfChangePending => StatusCode.Aborted,
+        ProposeDropReason.InvalidConfChange => StatusCode.FailedPrecondition,
+        ProposeDropReason.NoCommitInTerm => StatusCode.Unavailable,
+        _ => StatusCode.Unavailable,
+    };
+
+    private static string DropMessage(ProposeDropReason reason) => reason switch
+    {
+        ProposeDropReason.NotLeader => "this node is not the leader",
+        ProposeDropReason.TransferInProgress => "leadership transfer in progress; retry shortly",
+        ProposeDropReason.UncommittedLimit => "too many uncommitted entries; back off and retry",
+        ProposeDropReason.ConfChangePending => "another membership change is still in flight",
+        ProposeDropReason.NoCommitInTerm => "the new leader has not committed an entry of its term yet; retry shortly",
+        ProposeDropReason.InvalidConfChange => "the membership change does not fit the current membership",
+        ProposeDropReason.Removed => "this node was removed from the cluster",
+        _ => $"proposal dropped: {reason}",
+    };
+}
