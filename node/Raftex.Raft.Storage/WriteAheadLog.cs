@@ -285,8 +285,10 @@ public sealed partial class WriteAheadLog : IDisposable
 
         var previousTerm = _terms.TermAt(first.Index - 1);
         var expectedIndex = first.Index;
-        foreach (var entry in entries)
+        // An indexed loop: foreach over IReadOnlyList would box an enumerator on every batch.
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (entry.Index != expectedIndex)
             {
                 throw new ArgumentException($"entries must be contiguous: expected index {expectedIndex}, got {entry.Index}", nameof(entries));
