@@ -131,3 +131,12 @@ internal sealed class InstrumentBook(InstrumentSpec spec)
 
     public BookSide SideOf(Side side) => side == Side.Buy ? Bids : Asks;
 }
+
+/// <summary>The remembered result of one session sequence number.</summary>
+internal struct SessionSlot
+{
+    public long Sequence;
+    public long OrderId;
+    public ResultCode Code;
+    public RejectReason Reason;
+}

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Raftex.Exchange;
 
@@ -69,6 +70,22 @@ internal sealed class ClientKeyMap
 
     public ref ClientIdEntry At(int slot) => ref _entries[slot];
 
+    /// <summary>
+    /// Hints the CPU to start loading the key's home slot. The table is large (one entry per remembered id), so a lookup is
+    /// usually a cache miss; issuing the loads for a command's ids together lets the misses overlap instead of queueing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(long account, long id)
+    {
+        if (Sse.IsSupported)
+        {
+            fixed (ClientIdEntry* p = &_entries[Slot(account, id)])
+            {
+                Sse.Prefetch0(p);
+            }
+        }
+    }
+
     /// <summary>Adds an entry whose key is not present.</summary>
     public void Add(in ClientIdEntry entry)
     {
@@ -89,12 +106,20 @@ internal sealed class ClientKeyMap
 
     public bool Remove(long account, long id)
     {
-        var hole = Find(account, id);
-        if (hole < 0)
+        var slot = Find(account, id);
+        if (slot < 0)
         {
             return false;
         }
 
+        RemoveAt(slot);
+        return true;
+    }
+
+    /// <summary>Removes the entry in an occupied slot.</summary>
+    public void RemoveAt(int slot)
+    {
+        var hole = slot;
         // Backward-shift: pull later members of the probe run into the hole so lookups never need tombstones.
         var j = hole;
         while (true)
@@ -116,7 +141,6 @@ internal sealed class ClientKeyMap
 
         _entries[hole] = default;
         Count--;
-        return true;
     }
 
     private void Grow()

@@ -93,7 +93,16 @@ public sealed partial class ExchangeStateMachine
                 continue;
             }
 
-            _clientIds.Remove(item.Account, item.ClientId);
+            _clientIds.RemoveAt(slot);
+        }
+    }
+
+    private void PrefetchNextExpiry()
+    {
+        if (_expiryCount > 0)
+        {
+            ref var next = ref _expiryQueue[_expiryHead];
+            _clientIds.Prefetch(next.Account, next.ClientId);
         }
     }
 

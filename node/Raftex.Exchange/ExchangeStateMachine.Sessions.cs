@@ -16,10 +16,7 @@ public sealed partial class ExchangeStateMachine
     private int _sessionHighWater;
 
     // Per session, SessionWindow result slots indexed by sequence mod window.
-    private long[] _slotSeq;
-    private byte[] _slotCode;
-    private byte[] _slotReason;
-    private long[] _slotOrderId;
+    private SessionSlot[] _slots;
 
     /// <summary>Number of live client sessions.</summary>
     public int SessionCount => _sessionIndex.Count;
@@ -52,19 +49,13 @@ public sealed partial class ExchangeStateMachine
                 Array.Resize(ref _sessionHighest, n);
                 Array.Resize(ref _sessionPrev, n);
                 Array.Resize(ref _sessionNext, n);
-                Array.Resize(ref _slotSeq, n * _sessionWindow);
-                Array.Resize(ref _slotCode, n * _sessionWindow);
-                Array.Resize(ref _slotReason, n * _sessionWindow);
-                Array.Resize(ref _slotOrderId, n * _sessionWindow);
+                Array.Resize(ref _slots, n * _sessionWindow);
             }
         }
 
         _sessionId[s] = id;
         _sessionHighest[s] = 0;
-        Array.Clear(_slotSeq, s * _sessionWindow, _sessionWindow);
-        Array.Clear(_slotCode, s * _sessionWindow, _sessionWindow);
-        Array.Clear(_slotReason, s * _sessionWindow, _sessionWindow);
-        Array.Clear(_slotOrderId, s * _sessionWindow, _sessionWindow);
+        Array.Clear(_slots, s * _sessionWindow, _sessionWindow);
         _sessionIndex.Set(id, s);
         return s;
     }

@@ -148,10 +148,11 @@ public sealed partial class ExchangeStateMachine
                 w.Write(_sessionHighest[s]);
                 for (var k = s * _sessionWindow; k < (s + 1) * _sessionWindow; k++)
                 {
-                    w.Write(_slotSeq[k]);
-                    w.Write(_slotCode[k]);
-                    w.Write(_slotReason[k]);
-                    w.Write(_slotOrderId[k]);
+                    ref var slot = ref _slots[k];
+                    w.Write(slot.Sequence);
+                    w.Write((byte)slot.Code);
+                    w.Write((byte)slot.Reason);
+                    w.Write(slot.OrderId);
                 }
             }
         }
@@ -276,10 +277,7 @@ public sealed partial class ExchangeStateMachine
             m._sessionHighest[s] = r.ReadInt64();
             for (var k = s * m._sessionWindow; k < (s + 1) * m._sessionWindow; k++)
             {
-                m._slotSeq[k] = r.ReadInt64();
-                m._slotCode[k] = r.ReadByte();
-                m._slotReason[k] = r.ReadByte();
-                m._slotOrderId[k] = r.ReadInt64();
+                m._slots[k] = new SessionSlot { Sequence = r.ReadInt64(), Code = (ResultCode)r.ReadByte(), Reason = (RejectReason)r.ReadByte(), OrderId = r.ReadInt64() };
             }
 
             m.LinkSessionAtTail(s);

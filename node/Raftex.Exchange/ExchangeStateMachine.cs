@@ -45,10 +45,7 @@ public sealed partial class ExchangeStateMachine
         _accountFree = new long[64 * _assetCount];
         _accountReserved = new long[64 * _assetCount];
         _sessionWindow = config.SessionWindow;
-        _slotSeq = new long[16 * _sessionWindow];
-        _slotCode = new byte[16 * _sessionWindow];
-        _slotReason = new byte[16 * _sessionWindow];
-        _slotOrderId = new long[16 * _sessionWindow];
+        _slots = new SessionSlot[16 * _sessionWindow];
     }
 
     public ExchangeConfig Config => _config;
@@ -89,6 +86,16 @@ public sealed partial class ExchangeStateMachine
             }
 
             result.Command = command.Type;
+            if (command.Account > 0)
+            {
+                _clientIds.Prefetch(command.Account, command.ClientId);
+                if (command.OrigClientId > 0)
+                {
+                    _clientIds.Prefetch(command.Account, command.OrigClientId);
+                }
+            }
+
+            PrefetchNextExpiry();
             ExpireSessions();
             ExpireClientIds();
             Execute(logIndex, in command, result);
@@ -135,11 +142,12 @@ public sealed partial class ExchangeStateMachine
 
             TouchSession(session);
             slot = (session * _sessionWindow) + (int)(c.SessionSequence & (_sessionWindow - 1));
-            if (_slotSeq[slot] == c.SessionSequence)
+            ref var stored = ref _slots[slot];
+            if (stored.Sequence == c.SessionSequence)
             {
-                result.Code = (ResultCode)_slotCode[slot];
-                result.Reason = (RejectReason)_slotReason[slot];
-                result.OrderId = _slotOrderId[slot];
+                result.Code = stored.Code;
+                result.Reason = stored.Reason;
+                result.OrderId = stored.OrderId;
                 result.IsDuplicate = true;
                 return;
             }
@@ -180,10 +188,11 @@ public sealed partial class ExchangeStateMachine
 
         if (session >= 0)
         {
-            _slotSeq[slot] = c.SessionSequence;
-            _slotCode[slot] = (byte)result.Code;
-            _slotReason[slot] = (byte)result.Reason;
-            _slotOrderId[slot] = result.OrderId;
+            ref var stored = ref _slots[slot];
+            stored.Sequence = c.SessionSequence;
+            stored.Code = result.Code;
+            stored.Reason = result.Reason;
+            stored.OrderId = result.OrderId;
             if (c.SessionSequence > _sessionHighest[session])
             {
                 _sessionHighest[session] = c.SessionSequence;
