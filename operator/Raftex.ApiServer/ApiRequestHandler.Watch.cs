@@ -27,6 +27,9 @@ internal sealed partial class ApiRequestHandler
         }
 
         var bookmarks = IsTrue(query["allowWatchBookmarks"]);
+        Func<JsonObject, JsonObject> render = TableView.Wanted(context.Request.Headers.Accept.ToString())
+            ? o => TableView.Render(type, [o], long.Parse(JsonPaths.MetaString(o, "resourceVersion") ?? "0", CultureInfo.InvariantCulture), query["includeObject"].FirstOrDefault(), options.Clock.GetUtcNow())
+            : o => o;
         var watcher = new Watcher(type.GroupResource, target.Namespace);
         var store = api.Store;
         List<StoredEvent>? replay;
@@ -67,7 +70,7 @@ internal sealed partial class ApiRequestHandler
 
             foreach (var e in replay)
             {
-                await WriteFilteredAsync(response, type, e, labels, fields, stop.Token).ConfigureAwait(false);
+                await WriteFilteredAsync(response, type, e, labels, fields, render, stop.Token).ConfigureAwait(false);
             }
 
             if (bookmarks)
@@ -89,7 +92,7 @@ internal sealed partial class ApiRequestHandler
                 }
                 else
                 {
-                    await WriteFilteredAsync(response, type, e, labels, fields, stop.Token).ConfigureAwait(false);
+                    await WriteFilteredAsync(response, type, e, labels, fields, render, stop.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -136,7 +139,7 @@ internal sealed partial class ApiRequestHandler
     }
 
     /// <summary>Applies the watch's selectors to a change: an object that starts or stops matching is seen as ADDED or DELETED.</summary>
-    private static Task WriteFilteredAsync(HttpResponse response, ResourceType type, StoredEvent e, LabelSelector labels, FieldSelector fields, CancellationToken ct)
+    private static Task WriteFilteredAsync(HttpResponse response, ResourceType type, StoredEvent e, LabelSelector labels, FieldSelector fields, Func<JsonObject, JsonObject> render, CancellationToken ct)
     {
         bool Match(JsonObject? o) => o is not null && labels.Matches(JsonPaths.Labels(o)) && fields.Matches(o);
         var now = Match(e.Object);
@@ -153,7 +156,7 @@ internal sealed partial class ApiRequestHandler
             },
             _ => null,
         };
-        return eventType is null ? Task.CompletedTask : WriteEventAsync(response, eventType, Present(type, e.Object!), ct);
+        return eventType is null ? Task.CompletedTask : WriteEventAsync(response, eventType, render(Present(type, e.Object!)), ct);
     }
 
     private static async Task WriteEventAsync(HttpResponse response, string type, JsonObject obj, CancellationToken ct)

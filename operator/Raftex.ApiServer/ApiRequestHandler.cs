@@ -99,7 +99,14 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
         switch (method, target.Subresource)
         {
             case ("GET", null or "status"):
-                await WriteAsync(context, 200, Present(type, api.Get(type, ns, name))).ConfigureAwait(false);
+                var got = Present(type, api.Get(type, ns, name));
+                if (TableView.Wanted(context.Request.Headers.Accept.ToString()))
+                {
+                    var rv = long.Parse(JsonPaths.MetaString(got, "resourceVersion") ?? "0", CultureInfo.InvariantCulture);
+                    got = TableView.Render(type, [got], rv, context.Request.Query["includeObject"].FirstOrDefault(), options.Clock.GetUtcNow());
+                }
+
+                await WriteAsync(context, 200, got).ConfigureAwait(false);
                 return;
             case ("GET", "scale"):
                 await WriteAsync(context, 200, api.GetScale(type, ns, name)).ConfigureAwait(false);
@@ -214,6 +221,13 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
     private async Task WriteListAsync(HttpContext context, ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
     {
         var (items, rv) = api.List(type, ns, labels, fields);
+        if (TableView.Wanted(context.Request.Headers.Accept.ToString()))
+        {
+            var table = TableView.Render(type, items.Select(i => Present(type, i)), rv, context.Request.Query["includeObject"].FirstOrDefault(), options.Clock.GetUtcNow());
+            await WriteAsync(context, 200, table).ConfigureAwait(false);
+            return;
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {

@@ -127,4 +127,23 @@ public sealed class KubectlTests
         Assert.Equal(5000, sts.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort);
         Assert.Equal(2, sts.Metadata.Generation);
     }
+
+    [Fact]
+    public async Task Kubectl_get_prints_server_side_tables_with_printer_columns()
+    {
+        await using var s = await TestServer.StartAsync();
+        await Crds.InstallAsync(s);
+        await s.SendAsync(HttpMethod.Post, Crds.Path, Crds.WidgetJson("w", """{"image":"node:1","replicas":5}"""));
+        await s.SendAsync(new HttpMethod("PATCH"), Crds.Path + "/w/status", """{"status":{"phase":"Running"}}""", "application/merge-patch+json");
+        await s.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p1"), "default");
+        using var kubectl = new Kubectl(s.Host);
+
+        var widgets = (await kubectl.OkAsync("get", "widgets")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "REPLICAS", "PHASE", "AGE"], widgets[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["w", "5", "Running"], widgets[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]);
+
+        var pods = (await kubectl.OkAsync("get", "pods")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], pods[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["p1", "0/1", "Pending", "0"], pods[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..4]);
+    }
 }
