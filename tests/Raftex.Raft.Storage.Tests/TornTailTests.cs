@@ -132,6 +132,23 @@ public sealed class TornTailTests
     }
 
     [Fact]
+    public void A_zeroed_record_followed_by_valid_records_is_refused_not_treated_as_torn()
+    {
+        // A hole with valid data behind it may hide acknowledged entries: the policy is to refuse, never to guess.
+        using var dir = new TempDirectory();
+        var (_, segment) = WriteLog(dir.Path);
+        var bytes = File.ReadAllBytes(segment);
+        var boundaries = Log.RecordBoundaries(bytes);
+        var hole = boundaries[^4];
+        Array.Clear(bytes, hole, boundaries[^3] - hole);
+        File.WriteAllBytes(segment, bytes);
+
+        var error = Assert.Throws<WalCorruptionException>(() => WriteAheadLog.Open(dir.Path));
+        Assert.Equal(hole, error.Offset);
+        Assert.Equal(bytes.Length, new FileInfo(segment).Length);
+    }
+
+    [Fact]
     public void A_segment_left_under_its_temporary_name_by_a_crash_is_removed()
     {
         using var dir = new TempDirectory();
