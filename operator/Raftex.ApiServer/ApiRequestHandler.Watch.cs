@@ -34,11 +34,20 @@ internal sealed partial class ApiRequestHandler
         var store = api.Store;
         List<StoredEvent>? replay;
         long compacted;
+        // sendInitialEvents (streaming lists): the current state, then a bookmark marking its end, then changes.
+        var sendInitial = IsTrue(query["sendInitialEvents"]);
+        if (sendInitial && !bookmarks)
+        {
+            throw new ApiError(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks required when sendInitialEvents is true");
+        }
+
+        long initialEnd;
         lock (store.Sync)
         {
             compacted = store.CompactedThrough;
-            replay = store.Subscribe(watcher, fromRv);
-            if (replay is not null && fromRv is null)
+            initialEnd = store.ResourceVersion;
+            replay = store.Subscribe(watcher, sendInitial ? null : fromRv);
+            if (replay is not null && (fromRv is null || sendInitial))
             {
                 replay = store.List(type.GroupResource, target.Namespace)
                     .Select(o => new StoredEvent(long.Parse(JsonPaths.MetaString(o, "resourceVersion")!, CultureInfo.InvariantCulture), "ADDED", type.GroupResource, JsonPaths.Namespace(o), o, null))
@@ -71,6 +80,21 @@ internal sealed partial class ApiRequestHandler
             foreach (var e in replay)
             {
                 await WriteFilteredAsync(response, type, e, labels, fields, render, stop.Token).ConfigureAwait(false);
+            }
+
+            if (sendInitial)
+            {
+                var end = new JsonObject
+                {
+                    ["kind"] = type.Kind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = new JsonObject
+                    {
+                        ["resourceVersion"] = initialEnd.ToString(CultureInfo.InvariantCulture),
+                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                    },
+                };
+                await WriteEventAsync(response, "BOOKMARK", end, stop.Token).ConfigureAwait(false);
             }
 
             if (bookmarks)

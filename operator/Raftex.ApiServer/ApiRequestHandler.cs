@@ -120,6 +120,12 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 await WriteAsync(context, 200, api.UpdateScale(type, ns, name, _ => scaleBody)).ConfigureAwait(false);
                 return;
             case ("PATCH", null or "status"):
+                if (MediaType(context) == "application/apply-patch+yaml" && string.IsNullOrEmpty(query["fieldManager"]))
+                {
+                    throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                        new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = "Required value: is required for apply patch", ["field"] = "fieldManager" }) });
+                }
+
                 var patched = api.Patch(type, ns, name, MediaType(context), await ReadNodeAsync(context).ConfigureAwait(false), target.Subresource, Strict(query));
                 await WriteAsync(context, 200, Present(type, patched)).ConfigureAwait(false);
                 return;
@@ -175,8 +181,15 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
 
     private static async Task<JsonNode> ReadNodeAsync(HttpContext context)
     {
-        var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        return node ?? throw ApiError.BadRequest("the request body is empty");
+        try
+        {
+            var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return node ?? throw ApiError.BadRequest("the request body is empty");
+        }
+        catch (JsonException e) when (MediaType(context).EndsWith("yaml", StringComparison.Ordinal))
+        {
+            throw new ApiError(415, "UnsupportedMediaType", $"this server accepts apply configurations in JSON only (JSON is valid YAML): {e.Message}");
+        }
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context)

@@ -30,6 +30,11 @@ internal sealed class ResourceRegistry
         Add(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true) { ShortNames = ["pdb"], HasStatus = true });
         Add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true));
         Add(new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] });
+        Add(new ResourceType("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true));
+        Add(new ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true));
+        Add(new ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false));
+        Add(new ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false));
+        Add(new ResourceType("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true) { ShortNames = ["netpol"] });
         Add(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false)
         {
             ShortNames = ["crd", "crds"],
