@@ -42,6 +42,9 @@ foreach (var producers in settings)
 
 if (last is not null)
 {
+    var (entries, bytes, replaySeconds) = last.Recovery;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"recovery after the {last.Producers}-producer run: {entries} entries, {bytes / (1024.0 * 1024):0.0} MiB replayed in {replaySeconds * 1000:0} ms"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"wal: appends_per_sec={last.AppendsPerSecond:0} fsyncs_per_sec={last.FsyncsPerSecond:0} avg_batch={last.AverageBatch:0.0}"));
 }

@@ -7,6 +7,9 @@ namespace Raftex.Bench.Wal;
 /// <summary>What one setting (a number of concurrent producers) measured.</summary>
 internal sealed record WalRunResult(int Producers, long Appends, long Fsyncs, double Seconds, double P50Ms, double P99Ms, double MaxMs)
 {
+    /// <summary>Entries replayed by reopening the log after the run, and how long that took.</summary>
+    public (long Entries, long Bytes, double Seconds) Recovery { get; init; }
+
     public double AppendsPerSecond => Appends / Seconds;
 
     public double FsyncsPerSecond => Fsyncs / Seconds;
@@ -78,7 +81,21 @@ internal static class WalRun
                 all.Sort();
                 double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
                 double Percentile(double p) => all.Count == 0 ? 0 : Ms(all[Math.Min(all.Count - 1, (int)(p * all.Count))]);
-                return new WalRunResult(producers, appends, fsyncs, seconds, Percentile(0.50), Percentile(0.99), all.Count == 0 ? 0 : Ms(all[^1]));
+                var result = new WalRunResult(producers, appends, fsyncs, seconds, Percentile(0.50), Percentile(0.99), all.Count == 0 ? 0 : Ms(all[^1]));
+                var bytes = log.BytesWritten;
+                log.Dispose();
+
+                // How long a restart takes to replay what was just written.
+                var replay = Stopwatch.StartNew();
+                var (reopened, recovery) = WriteAheadLog.Open(directory, options);
+                replay.Stop();
+                reopened.Dispose();
+                if (recovery.Entries.Count != appends)
+                {
+                    throw new InvalidOperationException($"replayed {recovery.Entries.Count} entries, but {appends} appends were acknowledged");
+                }
+
+                return result with { Recovery = (recovery.Entries.Count, bytes, replay.Elapsed.TotalSeconds) };
             }
         }
         finally
