@@ -39,17 +39,21 @@ public sealed partial class RaftNode
         return ProposeResult.At(index, Term);
     }
 
-    /// <summary>Applies a committed membership change (call it when applying its entry) and returns the new membership.</summary>
+    /// <summary>
+    /// Applies a committed membership change (call it when applying its entry) and returns the new membership.
+    /// A change the membership already reflects, or that no longer fits it (a replay after a restart from a
+    /// later membership), leaves it unchanged: every replica applies the same entries, so this stays deterministic.
+    /// </summary>
     public ConfState ApplyConfChange(ConfChange cc)
     {
-        if (IsAlreadyApplied(cc))
+        if (cc.NodeId <= 0)
         {
-            return _confState;
+            throw new ArgumentException($"node id must be positive, got {cc.NodeId}", nameof(cc));
         }
 
-        if (ValidateConfChange(cc) is { } error)
+        if (ValidateConfChange(cc) is not null)
         {
-            throw new ArgumentException(error, nameof(cc));
+            return _confState;
         }
 
         var voters = new List<long>(_confState.Voters);
@@ -106,14 +110,6 @@ public sealed partial class RaftNode
 
         return _confState;
     }
-
-    private bool IsAlreadyApplied(ConfChange cc) => cc.Type switch
-    {
-        ConfChangeType.AddLearner => _confState.IsLearner(cc.NodeId),
-        ConfChangeType.PromoteLearner => _confState.IsVoter(cc.NodeId),
-        ConfChangeType.RemoveNode => !_confState.IsMember(cc.NodeId) && cc.NodeId > 0,
-        _ => false,
-    };
 
     /// <summary>Why a change does not fit the current membership, or null when it does.</summary>
     private string? ValidateConfChange(ConfChange cc)

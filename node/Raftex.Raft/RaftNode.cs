@@ -158,6 +158,14 @@ public sealed partial class RaftNode
             {
                 // A pre-vote is a hypothetical election at Term+1: neither side moves its term.
             }
+            else if (m.Type == MessageType.Vote)
+            {
+                // Figure 2: only hearing from a leader or granting a vote resets the election timer.
+                // A candidate we may reject (a removed server, say) must not keep us from campaigning.
+                var elapsed = _electionElapsed;
+                BecomeFollower(m.Term, 0);
+                _electionElapsed = elapsed;
+            }
             else
             {
                 var lead = m.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot ? m.From : 0;

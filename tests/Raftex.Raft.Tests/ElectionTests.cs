@@ -270,4 +270,55 @@ public sealed class ElectionTests
             Assert.NotNull(net.Leader());
         }
     }
+
+    [Fact]
+    public void Rejecting_a_higher_term_vote_does_not_reset_the_election_timer()
+    {
+        // Figure 2: the timer resets on hearing from the leader or granting a vote, nothing else.
+        var fewest = int.MaxValue;
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var raw = new RawNode(1, Three, new NodeOptions(PreVote: false, CheckQuorum: false), seed);
+            raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(2, 2));
+            raw.Drain();
+            for (var i = 0; i < 9; i++)
+            {
+                raw.Node.Tick();
+            }
+
+            raw.Step(new Message(MessageType.Vote, 3, 1, 3) { Index = 1, LogTerm = 1 });
+            Assert.True(raw.Drain().Single(m => m.Type == MessageType.VoteResponse).Reject);
+            Assert.Equal(3, raw.Node.Term);
+            var ticks = 0;
+            while (raw.Node.Role == RaftRole.Follower && ticks < 100)
+            {
+                raw.Node.Tick();
+                ticks++;
+            }
+
+            fewest = Math.Min(fewest, ticks);
+        }
+
+        // A reset timer would need at least ElectionTicks (10) more ticks every time.
+        Assert.True(fewest < 10, $"needed at least {fewest} more ticks");
+    }
+
+    [Fact]
+    public void Granting_a_vote_resets_the_election_timer()
+    {
+        var raw = new RawNode(1, Three, new NodeOptions(PreVote: false, CheckQuorum: false));
+        for (var i = 0; i < 9; i++)
+        {
+            raw.Node.Tick();
+        }
+
+        raw.Step(new Message(MessageType.Vote, 3, 1, 3) { Index = 1, LogTerm = 1 });
+        Assert.False(raw.Drain().Single(m => m.Type == MessageType.VoteResponse).Reject);
+        for (var i = 0; i < 9; i++)
+        {
+            raw.Node.Tick();
+        }
+
+        Assert.Equal(RaftRole.Follower, raw.Node.Role);
+    }
 }
