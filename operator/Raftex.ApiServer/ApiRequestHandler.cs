@@ -77,11 +77,11 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                     await WriteListAsync(context, type, target.Namespace, labels, fields).ConfigureAwait(false);
                     return;
                 case "POST" when target.Namespace is not null || !type.Namespaced:
-                    var created = api.Create(type, ns, await ReadObjectAsync(context).ConfigureAwait(false), Strict(query));
+                    var created = api.Create(type, ns, await ReadObjectAsync(context).ConfigureAwait(false), Strict(query), DryRun(query));
                     await WriteAsync(context, 201, Present(type, created)).ConfigureAwait(false);
                     return;
                 case "DELETE":
-                    var deleted = api.DeleteCollection(type, target.Namespace, labels, fields, await ReadDeleteAsync(context).ConfigureAwait(false));
+                    var deleted = api.DeleteCollection(type, target.Namespace, labels, fields, await ReadDeleteAsync(context).ConfigureAwait(false), DryRun(query));
                     await WriteAsync(context, 200, StatusBody.Success(new JsonObject { ["kind"] = type.Plural, ["count"] = deleted })).ConfigureAwait(false);
                     return;
                 default:
@@ -112,12 +112,12 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 await WriteAsync(context, 200, api.GetScale(type, ns, name)).ConfigureAwait(false);
                 return;
             case ("PUT", null or "status"):
-                var updated = api.Update(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false), target.Subresource, Strict(query));
+                var updated = api.Update(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false), target.Subresource, Strict(query), DryRun(query));
                 await WriteAsync(context, 200, Present(type, updated)).ConfigureAwait(false);
                 return;
             case ("PUT", "scale"):
                 var scaleBody = await ReadObjectAsync(context).ConfigureAwait(false);
-                await WriteAsync(context, 200, api.UpdateScale(type, ns, name, _ => scaleBody)).ConfigureAwait(false);
+                await WriteAsync(context, 200, api.UpdateScale(type, ns, name, _ => scaleBody, DryRun(query))).ConfigureAwait(false);
                 return;
             case ("PATCH", null or "status"):
                 if (MediaType(context) == "application/apply-patch+yaml" && string.IsNullOrEmpty(query["fieldManager"]))
@@ -126,7 +126,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                         new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = "Required value: is required for apply patch", ["field"] = "fieldManager" }) });
                 }
 
-                var patched = api.Patch(type, ns, name, MediaType(context), await ReadNodeAsync(context).ConfigureAwait(false), target.Subresource, Strict(query));
+                var patched = api.Patch(type, ns, name, MediaType(context), await ReadNodeAsync(context).ConfigureAwait(false), target.Subresource, Strict(query), DryRun(query));
                 await WriteAsync(context, 200, Present(type, patched)).ConfigureAwait(false);
                 return;
             case ("PATCH", "scale"):
@@ -134,16 +134,16 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 var scalePatch = await ReadNodeAsync(context).ConfigureAwait(false);
                 var scale = api.UpdateScale(type, ns, name, current => contentType == "application/json-patch+json"
                     ? (Patches.Apply(current, scalePatch as JsonArray ?? throw ApiError.BadRequest("a json patch must be an array of operations")) as JsonObject)!
-                    : (Patches.Merge(current, scalePatch) as JsonObject)!);
+                    : (Patches.Merge(current, scalePatch) as JsonObject)!, DryRun(query));
                 await WriteAsync(context, 200, scale).ConfigureAwait(false);
                 return;
             case ("POST", "eviction"):
                 var eviction = await ReadObjectAsync(context).ConfigureAwait(false);
-                var result = api.Evict(type, ns, name, DeleteRequestFrom(eviction["deleteOptions"] as JsonObject, context.Request.Query));
+                var result = api.Evict(type, ns, name, DeleteRequestFrom(eviction["deleteOptions"] as JsonObject, context.Request.Query), DryRun(query) || eviction["deleteOptions"]?["dryRun"] is JsonArray { Count: > 0 });
                 await WriteAsync(context, 201, result).ConfigureAwait(false);
                 return;
             case ("DELETE", null):
-                var (obj, removed) = api.Delete(type, ns, name, await ReadDeleteAsync(context).ConfigureAwait(false));
+                var (obj, removed) = api.Delete(type, ns, name, await ReadDeleteAsync(context).ConfigureAwait(false), DryRun(query));
                 await WriteAsync(context, removed ? 200 : 202, Present(type, obj)).ConfigureAwait(false);
                 return;
             default:
@@ -157,6 +157,14 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
         "scale" => type.Scale is not null,
         "eviction" => type.HasEviction,
         _ => false,
+    };
+
+    /// <summary>dryRun=All evaluates the request without persisting anything; any other value is rejected as the apiserver does.</summary>
+    private static bool DryRun(IQueryCollection query) => query["dryRun"].FirstOrDefault() switch
+    {
+        null or "" => false,
+        "All" => true,
+        var other => throw ApiError.BadRequest($"dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
     };
 
     private static bool Strict(IQueryCollection query) => query["fieldValidation"] == "Strict";

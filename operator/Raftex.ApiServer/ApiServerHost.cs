@@ -91,8 +91,17 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
 
         _app = null;
-        DropWatches();
-        await app.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Watches are endless requests: keep closing them until Kestrel has stopped, so a watch that registers while
+        // shutdown is under way cannot hold it up for the whole shutdown timeout.
+        var stopping = app.StopAsync(cancellationToken);
+        while (!stopping.IsCompleted)
+        {
+            DropWatches();
+            await Task.WhenAny(stopping, Task.Delay(50, cancellationToken)).ConfigureAwait(false);
+        }
+
+        await stopping.ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }
 

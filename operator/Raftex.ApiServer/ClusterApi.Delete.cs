@@ -7,22 +7,32 @@ internal sealed partial class ClusterApi
     private const string ForegroundFinalizer = "foregroundDeletion";
 
     /// <summary>Deletes (or starts deleting) an object; Removed is false while finalizers or a grace period keep it.</summary>
-    public (JsonObject Object, bool Removed) Delete(ResourceType type, string ns, string name, DeleteRequest request)
+    public (JsonObject Object, bool Removed) Delete(ResourceType type, string ns, string name, DeleteRequest request, bool dryRun = false)
     {
         lock (Store.Sync)
         {
             var current = Store.Get(type.GroupResource, ns, name) ?? throw ApiError.NotFound(type, name);
             CheckPreconditions(type, current, request.PreconditionUid, request.PreconditionResourceVersion);
+            if (dryRun)
+            {
+                return (current, true);
+            }
+
             return DeleteChecked(type.GroupResource, current, request);
         }
     }
 
     /// <summary>DELETE on a collection: deletes every object the selectors match.</summary>
-    public int DeleteCollection(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, DeleteRequest request)
+    public int DeleteCollection(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, DeleteRequest request, bool dryRun = false)
     {
         lock (Store.Sync)
         {
             var victims = Store.List(type.GroupResource, ns).Where(o => labels.Matches(JsonPaths.Labels(o)) && fields.Matches(o)).ToList();
+            if (dryRun)
+            {
+                return victims.Count;
+            }
+
             foreach (var v in victims)
             {
                 if (Store.Get(type.GroupResource, JsonPaths.Namespace(v), JsonPaths.Name(v)) is { } still)

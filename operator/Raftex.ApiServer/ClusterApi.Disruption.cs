@@ -9,7 +9,7 @@ internal sealed partial class ClusterApi
     /// POST pods/{name}/eviction: deletes the pod unless a PodDisruptionBudget selecting it would be broken (429).
     /// Budgets are evaluated live from the pods in the store, as a perfectly up-to-date disruption controller would.
     /// </summary>
-    public JsonObject Evict(ResourceType podType, string ns, string name, DeleteRequest request)
+    public JsonObject Evict(ResourceType podType, string ns, string name, DeleteRequest request, bool dryRun = false)
     {
         lock (Store.Sync)
         {
@@ -47,6 +47,11 @@ internal sealed partial class ClusterApi
                     };
                     throw new ApiError(429, "TooManyRequests", $"Cannot evict pod as it would violate the pod's disruption budget {pdbName}: {cause}", details);
                 }
+            }
+
+            if (dryRun)
+            {
+                return StatusBody.Success();
             }
 
             DeleteChecked(ResourceRegistry.Pods, pod, request with { PreconditionUid = null, PreconditionResourceVersion = null });

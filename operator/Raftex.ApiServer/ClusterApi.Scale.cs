@@ -15,10 +15,11 @@ internal sealed partial class ClusterApi
     }
 
     /// <summary>PUT/PATCH .../scale: writes spec replicas back into the object (bumping its generation).</summary>
-    public JsonObject UpdateScale(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> change)
+    public JsonObject UpdateScale(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> change, bool dryRun = false)
     {
         lock (Store.Sync)
         {
+            using var _ = DryRunScope(dryRun);
             var obj = Store.Get(type.GroupResource, ns, name) ?? throw ApiError.NotFound(type, name);
             var scale = change(ScaleOf(type, obj));
             CheckPreconditions(type, obj, null, JsonPaths.MetaString(scale, "resourceVersion"));

@@ -13,11 +13,24 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    public ResourceStore Store { get; private set; } = store;
+    public ResourceStore Store { get; } = store;
 
     public ResourceRegistry Registry => registry;
 
-    public void ReplaceStore(ResourceStore fresh) => Store = fresh;
+    /// <summary>Set for the duration of a dryRun=All call (always under the store lock): the request is evaluated, nothing is written.</summary>
+    private bool _dryRun;
+
+    private DryRun DryRunScope(bool dryRun)
+    {
+        var previous = _dryRun;
+        _dryRun |= dryRun;
+        return new DryRun(this, previous);
+    }
+
+    private readonly struct DryRun(ClusterApi api, bool previous) : IDisposable
+    {
+        public void Dispose() => api._dryRun = previous;
+    }
 
     private string Now() => JsonPaths.Timestamp(options.Clock.GetUtcNow());
 
@@ -39,7 +52,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
         }
     }
 
-    public JsonObject Create(ResourceType type, string ns, JsonObject body, bool strict = false)
+    public JsonObject Create(ResourceType type, string ns, JsonObject body, bool strict = false, bool dryRun = false)
     {
         lock (Store.Sync)
         {
@@ -115,6 +128,11 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
             }
 
             ValidateCustom(type, obj, null, strict);
+            if (dryRun || _dryRun)
+            {
+                return obj;
+            }
+
             var stored = Store.Write(type.GroupResource, obj, "ADDED", null);
             AfterWrite(type.GroupResource, stored);
             return stored;
@@ -122,10 +140,11 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
     }
 
     /// <summary>PUT of the main resource (subresource null) or of /status.</summary>
-    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, string? subresource, bool strict = false)
+    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, string? subresource, bool strict = false, bool dryRun = false)
     {
         lock (Store.Sync)
         {
+            using var _ = DryRunScope(dryRun);
             var current = Store.Get(type.GroupResource, ns, name) ?? throw ApiError.NotFound(type, name);
             CheckKind(type, body);
             if (JsonPaths.Name(body) is { Length: > 0 } bodyName && bodyName != name)
@@ -139,10 +158,11 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
     }
 
     /// <summary>PATCH: the patched object then goes through the update path; a resourceVersion inside the patch is a precondition.</summary>
-    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode patch, string? subresource, bool strict = false)
+    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, JsonNode patch, string? subresource, bool strict = false, bool dryRun = false)
     {
         lock (Store.Sync)
         {
+            using var _ = DryRunScope(dryRun);
             if (contentType == "application/apply-patch+yaml")
             {
                 return ServerSideApply(type, ns, name, patch, subresource, strict);
@@ -286,6 +306,11 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
         {
             // A no-op write keeps the resourceVersion and sends no watch event, as the apiserver does.
             return current;
+        }
+
+        if (_dryRun)
+        {
+            return next;
         }
 
         var stored = Store.Write(type.GroupResource, next, "MODIFIED", current);

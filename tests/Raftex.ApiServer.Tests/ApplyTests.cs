@@ -59,4 +59,27 @@ public sealed class ApplyTests
         await s.Client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(new V1NetworkPolicy { Metadata = new V1ObjectMeta { Name = "n" }, Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector() } }, "default");
         Assert.Single((await s.Client.NetworkingV1.ListNamespacedNetworkPolicyAsync("default")).Items);
     }
+
+    [Fact]
+    public async Task Dry_run_evaluates_without_persisting()
+    {
+        await using var s = await TestServer.StartAsync();
+        var dry = await s.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("a"), "default", dryRun: "All");
+        Assert.Equal("a", dry.Metadata.Name);
+        await TestServer.FailsAsync(() => s.Client.CoreV1.ReadNamespacedConfigMapAsync("a", "default"), HttpStatusCode.NotFound);
+
+        var real = await s.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("a"), "default");
+        var rv = s.Host.ResourceVersion;
+        var patched = await s.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"k":"dry"}}""", V1Patch.PatchType.MergePatch), "a", "default", dryRun: "All");
+        Assert.Equal("dry", patched.Data["k"]);
+        await s.Client.CoreV1.DeleteNamespacedConfigMapAsync("a", "default", dryRun: "All");
+        var after = await s.Client.CoreV1.ReadNamespacedConfigMapAsync("a", "default");
+        Assert.Equal("v", after.Data["k"]);
+        Assert.Equal(real.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.Equal(rv, s.Host.ResourceVersion);
+
+        using var kubectl = new Kubectl(s.Host);
+        await kubectl.OkAsync("apply", "--dry-run=server", "-f", kubectl.Write("b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: v\n"));
+        await TestServer.FailsAsync(() => s.Client.CoreV1.ReadNamespacedConfigMapAsync("b", "default"), HttpStatusCode.NotFound);
+    }
 }
