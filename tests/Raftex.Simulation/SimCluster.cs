@@ -112,7 +112,12 @@ public sealed class SimCluster
         while (!_done && !_checker.Failed && _queue.TryTake(timeUs, out var ev))
         {
             _checker.Now = _queue.Now;
-            _stats.Events++;
+            if (++_stats.Events > _options.MaxEvents)
+            {
+                _checker.Report("liveness", $"message storm: over {_options.MaxEvents} events by t={_queue.Now / 1000.0:0.###}ms (last: {ev.Kind} {ev.Message?.ToString() ?? string.Empty})");
+                break;
+            }
+
             Dispatch(ev);
         }
 
@@ -356,6 +361,11 @@ public sealed class SimCluster
         }
 
         Send(ready.Messages);
+        if (_options.SabotageSendBeforeFsync)
+        {
+            Send(ready.MessagesAfterPersist);
+        }
+
         node.Disk.Write(ready.Snapshot, ready.Entries, ready.HardState);
         var written = node.Disk.Written;
         for (var i = 0; i < ready.Entries.Count; i++)
@@ -419,7 +429,11 @@ public sealed class SimCluster
             storage.SetHardState(hs);
         }
 
-        Send(ready.MessagesAfterPersist);
+        if (!_options.SabotageSendBeforeFsync)
+        {
+            Send(ready.MessagesAfterPersist);
+        }
+
         foreach (var entry in ready.CommittedEntries)
         {
             Apply(node, entry);

@@ -61,6 +61,18 @@ public sealed record SimulationOptions
     /// <summary>Every link's profile when no fault overrides it.</summary>
     public LinkProfile Network { get; init; } = LinkProfile.Healthy;
 
+    /// <summary>
+    /// Deliberately breaks the harness's persist-before-send rule (messages that vouch for persisted state leave
+    /// before the fsync). Only for proving that the checks catch the lost-write bugs this causes.
+    /// </summary>
+    public bool SabotageSendBeforeFsync { get; init; }
+
+    /// <summary>
+    /// Events one run may take. Normal runs take tens of thousands; a run far beyond is a message storm (nodes
+    /// answering each other at zero simulated cost forever), reported as a liveness violation.
+    /// </summary>
+    public long MaxEvents { get; init; } = 1_000_000;
+
     /// <summary>Fault ids (from the generated plan) to leave out; the shrinker uses this.</summary>
     public IReadOnlySet<int> WithoutFaults { get; init; } = new SortedSet<int>();
 
