@@ -132,6 +132,8 @@ internal static class OpenApiSchema
             }
         }
 
+        var root = obj.DeepClone().AsObject();
+        CheckRules(schema, root, old, old is not null, "<root>", errors);
         return errors;
     }
 
@@ -221,6 +223,7 @@ internal static class OpenApiSchema
                 errors.Add(FieldError.Invalid(path, arr.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {minItems} items"));
             }
 
+            CheckListType(schema, arr, path, errors);
             if (schema["items"] is JsonObject items)
             {
                 for (var i = 0; i < arr.Count; i++)
@@ -256,16 +259,53 @@ internal static class OpenApiSchema
             }
         }
 
-        if (hasOld && schema["x-kubernetes-validations"] is JsonArray rules)
+        CheckRules(schema, value, old, hasOld, path, errors);
+    }
+
+    private static void CheckRules(JsonObject schema, JsonNode? value, JsonNode? old, bool hasOld, string path, List<FieldError> errors)
+    {
+        if (schema["x-kubernetes-validations"] is not JsonArray rules)
         {
-            foreach (var rule in rules)
+            return;
+        }
+
+        foreach (var rule in rules)
+        {
+            var text = (string?)rule?["rule"] ?? "";
+            if (ValidationRule.Parse(text) is not { } parsed || (parsed.IsTransition && !hasOld))
             {
-                var text = ((string?)rule?["rule"] ?? "").Replace(" ", "", StringComparison.Ordinal);
-                if (text is "self==oldSelf" or "oldSelf==self" && !JsonNode.DeepEquals(value, old))
-                {
-                    var message = (string?)rule!["message"] ?? $"failed rule: {rule["rule"]}";
-                    errors.Add(FieldError.Invalid(path, JsonPaths.Render(value), message));
-                }
+                continue;
+            }
+
+            if (!parsed.Holds(value, old))
+            {
+                var message = (string?)rule!["message"] ?? $"failed rule: {text}";
+                var shown = value is JsonObject ? "\"object\"" : value is JsonArray ? "\"array\"" : JsonPaths.Render(value);
+                errors.Add(FieldError.Invalid(path, shown, message));
+            }
+        }
+    }
+
+    /// <summary>x-kubernetes-list-type map (unique key tuples) and set (unique values) are enforced as the apiserver does.</summary>
+    private static void CheckListType(JsonObject schema, JsonArray arr, string path, List<FieldError> errors)
+    {
+        var listType = (string?)schema["x-kubernetes-list-type"];
+        if (listType is not ("map" or "set"))
+        {
+            return;
+        }
+
+        var keys = listType == "map" && schema["x-kubernetes-list-map-keys"] is JsonArray k ? k.Select(x => (string)x!).ToArray() : [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < arr.Count; i++)
+        {
+            var identity = listType == "set"
+                ? arr[i]?.ToJsonString() ?? "null"
+                : string.Join("\u0000", keys.Select(key => arr[i]?[key]?.ToJsonString() ?? "null"));
+            if (!seen.Add(identity))
+            {
+                var shown = listType == "set" ? JsonPaths.Render(arr[i]) : "{" + string.Join(", ", keys.Select(key => $"\"{key}\":{arr[i]?[key]?.ToJsonString()}")) + "}";
+                errors.Add(new FieldError("FieldValueDuplicate", $"{path}[{i}]", $"Duplicate value: {shown}"));
             }
         }
     }
