@@ -157,6 +157,21 @@ public sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>
+    /// Test hook: holds the write lock on the calling thread until disposed, so appends queue up behind it and
+    /// batching can be asserted without depending on timing. Must be released on the same thread.
+    /// </summary>
+    internal WriteHold HoldWrites()
+    {
+        Monitor.Enter(_writeLock);
+        return new WriteHold(_writeLock);
+    }
+
+    internal readonly struct WriteHold(object gate) : IDisposable
+    {
+        public void Dispose() => Monitor.Exit(gate);
+    }
+
     /// <summary>Stops new async appends and waits for the flusher to finish what is queued.</summary>
     private void DrainAsyncAppends()
     {

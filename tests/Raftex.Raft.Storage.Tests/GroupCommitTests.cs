@@ -53,6 +53,34 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task Appends_queued_behind_a_running_write_are_made_durable_by_at_most_two_fsyncs()
+    {
+        using var dir = new TempDirectory();
+        var (log, _) = WriteAheadLog.Open(dir.Path);
+        using (log)
+        {
+            const int appends = 100;
+            var pending = new Task[appends];
+            var syncsBefore = log.SyncCount;
+            using (log.HoldWrites())
+            {
+                // The flusher can take at most the first few appends before it blocks on the held lock;
+                // everything else queues up and goes out in one more batch.
+                for (var i = 0; i < appends; i++)
+                {
+                    pending[i] = log.AppendAsync(Log.Entry(i + 1, 1)).AsTask();
+                }
+
+                Assert.All(pending, t => Assert.False(t.IsCompleted));
+            }
+
+            await Task.WhenAll(pending);
+            Assert.InRange(log.SyncCount - syncsBefore, 1, 2);
+            Assert.Equal(appends, log.EntriesWritten);
+        }
+    }
+
+    [Fact]
     public async Task An_invalid_append_fails_alone_while_the_rest_of_the_batch_is_written()
     {
         using var dir = new TempDirectory();
