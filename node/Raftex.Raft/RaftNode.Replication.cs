@@ -143,6 +143,12 @@ public sealed partial class RaftNode
     /// <summary>Figure 2 AppendEntries receiver.</summary>
     private void HandleAppend(Message m)
     {
+        if (!IsWellFormedAppend(m))
+        {
+            // A buggy or foreign sender must not be able to corrupt the log: drop it unanswered.
+            return;
+        }
+
         if (m.Index < _log.Committed)
         {
             // Everything up to our commit index already matches the leader's log.
@@ -167,6 +173,32 @@ public sealed partial class RaftNode
             RejectHint = hintIndex,
             LogTerm = hintTerm,
         });
+    }
+
+    /// <summary>Entries follow Index one by one, with terms never decreasing from LogTerm and never above the leader's term.</summary>
+    private static bool IsWellFormedAppend(Message m)
+    {
+        if (m.Index < 0 || m.LogTerm < 0 || m.LogTerm > m.Term)
+        {
+            return false;
+        }
+
+        var prevIndex = m.Index;
+        var prevTerm = m.LogTerm;
+        var entries = m.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            if (e.Index != prevIndex + 1 || e.Term < prevTerm || e.Term > m.Term)
+            {
+                return false;
+            }
+
+            prevIndex = e.Index;
+            prevTerm = e.Term;
+        }
+
+        return true;
     }
 
     private void HandleHeartbeat(Message m)
@@ -208,6 +240,12 @@ public sealed partial class RaftNode
     {
         if (!_progress.TryGetValue(m.From, out var pr))
         {
+            return;
+        }
+
+        if (m.Index > _log.LastIndex() || m.Index < 0)
+        {
+            // Acknowledges entries we never sent: not from this term's conversation.
             return;
         }
 

@@ -386,4 +386,31 @@ public sealed class ReplicationTests
         Assert.Equal(net.Peers[1].State, net.Peers[3].State);
         Assert.Equal(net[1].Status.LastIndex, net[1].Status.Progress[3].Match);
     }
+
+    [Fact]
+    public void Malformed_appends_are_dropped_without_touching_the_log()
+    {
+        var raw = new RawNode(1, Three);
+        raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(3, 2));
+        raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(2, 2), RawNode.E(4, 2));
+        raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(2, 5));
+        raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(2, 2), RawNode.E(3, 1));
+        Assert.Empty(raw.Drain());
+        Assert.Equal(1, raw.Node.Status.LastIndex);
+        raw.ReceiveAppend(2, 2, 1, 1, 1, RawNode.E(2, 2), RawNode.E(3, 2));
+        Assert.False(raw.Drain().Single().Reject);
+        Assert.Equal(3, raw.Node.Status.LastIndex);
+    }
+
+    [Fact]
+    public void Ack_beyond_the_leaders_log_is_ignored()
+    {
+        var raw = new RawNode(1, Three);
+        raw.BecomeLeader([2, 3]);
+        var before = raw.Node.Status;
+        raw.Step(new Message(MessageType.AppendResponse, 2, 1, raw.Node.Term) { Index = 1000 });
+        raw.Drain();
+        Assert.Equal(before.Progress[2].Match, raw.Node.Status.Progress[2].Match);
+        Assert.Equal(before.Commit, raw.Node.Status.Commit);
+    }
 }
