@@ -95,6 +95,7 @@ builder.Services.AddSingleton<PeerService>();
 var app = builder.Build();
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Node");
 var host = app.Services.GetRequiredService<RaftHost>();
+host.MemberRemoved = id => incarnations.Set(id, null);
 faults.Changed += change => log.LogWarning("Faults: {Change}", change);
 
 string Port(System.Net.IPEndPoint e) => $"*:{e.Port}";

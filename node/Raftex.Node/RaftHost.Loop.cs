@@ -239,6 +239,11 @@ internal sealed partial class RaftHost
                     var cc = ConfChange.Decode(e.Data.Span);
                     var cs = _raft.ApplyConfChange(cc);
                     (confStates ??= []).Add((e.Index, cs));
+                    if (cc.Type == ConfChangeType.RemoveNode && cc.NodeId != _options.NodeId)
+                    {
+                        MemberRemoved?.Invoke(cc.NodeId);
+                    }
+
                     changed = true;
                     _logger.LogInformation("Membership change {Type} of node {Node} applied at {Index}: {Members}", cc.Type, cc.NodeId, e.Index, cs);
                 }

@@ -80,6 +80,9 @@ internal sealed partial class RaftHost : IDisposable
 
     public RaftView View => _view;
 
+    /// <summary>Called on the loop thread when a membership removal is applied (the member's pinned incarnation is forgotten).</summary>
+    public Action<long>? MemberRemoved { get; set; }
+
     public long NodeId => _options.NodeId;
 
     /// <summary>Cancelled when this node stops leading (sessions hosted here end then).</summary>
