@@ -8,6 +8,12 @@ public static class CommandCodec
     /// <summary>The only entry format version this build applies.</summary>
     public const byte FormatVersion = 1;
 
+    /// <summary>
+    /// Whether this build can apply entries of a format version. A node checks it before applying and stops with a clear
+    /// error on an unsupported version (rolling upgrades); the state machine itself rejects such an entry deterministically.
+    /// </summary>
+    public static bool Supports(byte formatVersion) => formatVersion == FormatVersion;
+
     /// <summary>version u8, type u8, log time i64, session id i64, session sequence i64.</summary>
     public const int HeaderSize = 26;
 

@@ -37,4 +37,12 @@ public sealed class CommandCodecTests
         Assert.Equal(0x03, buffer[10]);
         Assert.Equal(0x04, buffer[18]);
     }
+
+    [Fact]
+    public void Only_the_current_format_version_is_supported()
+    {
+        Assert.True(CommandCodec.Supports(CommandCodec.FormatVersion));
+        Assert.False(CommandCodec.Supports(0));
+        Assert.False(CommandCodec.Supports(CommandCodec.FormatVersion + 1));
+    }
 }
