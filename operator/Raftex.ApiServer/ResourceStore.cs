@@ -42,6 +42,7 @@ internal sealed class ResourceStore(int historyLimit)
     /// <summary>Stores obj (a fresh tree nobody else holds) at the next resourceVersion and records the event.</summary>
     public JsonObject Write(GroupResource gr, JsonObject obj, string eventType, JsonObject? previous)
     {
+        Materialize(obj);
         var rv = ++ResourceVersion;
         JsonPaths.Metadata(obj)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!_objects.TryGetValue(gr, out var byKey))
@@ -65,6 +66,31 @@ internal sealed class ResourceStore(int historyLimit)
         JsonPaths.Metadata(final)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Record(new StoredEvent(rv, "DELETED", gr, ns, final, current));
         return final;
+    }
+
+    /// <summary>
+    /// Parsed JSON nodes build their children lazily on first access, which is not thread-safe. Stored objects are read
+    /// outside the lock (responses, watch streams), so every node is built here, once, before anyone can share it.
+    /// </summary>
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Materialize(child);
+                }
+
+                break;
+        }
     }
 
     private void Record(StoredEvent e)

@@ -197,4 +197,31 @@ public sealed class WatchTests
         Assert.True(long.Parse(again.Metadata.ResourceVersion) > long.Parse(before.Metadata.ResourceVersion));
         await s.Client.CoreV1.ReadNamespaceAsync("default");
     }
+
+    [Fact]
+    public async Task Concurrent_writers_are_seen_by_a_watcher_in_strict_resourceVersion_order_without_gaps()
+    {
+        await using var s = await TestServer.StartAsync();
+        var start = s.Host.ResourceVersion;
+        await using var w = await WatchStream.OpenAsync(s.Http, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={start}");
+        const int writers = 6, each = 15;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async i =>
+        {
+            await s.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap($"c{i}"), "default");
+            for (var n = 1; n < each; n++)
+            {
+                await s.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"n\":\"" + n + "\"}}", V1Patch.PatchType.MergePatch), $"c{i}", "default");
+            }
+        }));
+
+        var rvs = new List<long>();
+        for (var k = 0; k < writers * each; k++)
+        {
+            rvs.Add(Rv((await w.NextChangeAsync())!));
+        }
+
+        // Only configmap writes happened, so the watcher saw every resourceVersion from start+1 on, in order.
+        Assert.Equal(Enumerable.Range(1, writers * each).Select(n => start + n), rvs);
+        Assert.Equal(start + (writers * each), s.Host.ResourceVersion);
+    }
 }
