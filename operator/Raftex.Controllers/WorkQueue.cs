@@ -42,6 +42,18 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
+    /// <summary>Keys scheduled by <see cref="AddAfter"/> whose time has not come yet.</summary>
+    public int Scheduled
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _delayed.Count;
+            }
+        }
+    }
+
     /// <summary>True once <see cref="ShutDown"/> was called.</summary>
     public bool IsShuttingDown
     {
