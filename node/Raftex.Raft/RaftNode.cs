@@ -150,6 +150,10 @@ public sealed partial class RaftNode
                 var inLease = _config.CheckQuorum && Lead != 0 && _electionElapsed < _config.ElectionTicks;
                 if (inLease && !m.Transfer)
                 {
+                    // Refuse without adopting the candidate's term: a pre-candidate counts the
+                    // rejection and gives up early; a candidate sees a stale term and ignores it.
+                    var responseType = m.Type == MessageType.Vote ? MessageType.VoteResponse : MessageType.PreVoteResponse;
+                    Send(new Message(responseType, _id, m.From, Term) { Reject = true });
                     return false;
                 }
             }

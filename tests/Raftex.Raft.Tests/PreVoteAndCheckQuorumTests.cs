@@ -74,16 +74,37 @@ public sealed class PreVoteAndCheckQuorumTests
     }
 
     [Fact]
-    public void Lease_follower_that_heard_from_its_leader_ignores_votes_and_prevotes()
+    public void Lease_follower_that_heard_from_its_leader_rejects_votes_and_prevotes()
     {
         var raw = new RawNode(1, Three);
         raw.ReceiveAppend(2, 1, 1, 1, 1);
         raw.Drain();
         raw.Step(new Message(MessageType.Vote, 3, 1, 2) { Index = 1, LogTerm = 1 });
         raw.Step(new Message(MessageType.PreVote, 3, 1, 2) { Index = 1, LogTerm = 1 });
-        Assert.Empty(raw.Drain());
+        var responses = raw.Drain();
+        Assert.Equal(2, responses.Count);
+        Assert.All(responses, r => Assert.True(r.Reject));
+        Assert.All(responses, r => Assert.Equal(1, r.Term));
         Assert.Equal(1, raw.Node.Term);
+        Assert.Equal(0, raw.Node.Vote);
         Assert.Equal(2, raw.Node.Lead);
+    }
+
+    [Fact]
+    public void PreCandidate_rejected_by_a_majority_in_lease_returns_to_follower()
+    {
+        var net = new FakeNetwork(Three).Elect(1);
+        net.Sent.Clear();
+        net[3].Campaign();
+        Assert.Equal(RaftRole.PreCandidate, net[3].Role);
+        net.Stabilize();
+
+        // No heartbeat was sent (no tick): it gave up on the two rejections alone.
+        Assert.DoesNotContain(net.Sent, m => m.Type == MessageType.Heartbeat);
+        Assert.Equal(2, net.Sent.Count(m => m.Type == MessageType.PreVoteResponse && m.To == 3 && m.Reject));
+        Assert.Equal(RaftRole.Follower, net[3].Role);
+        Assert.Equal(RaftRole.Leader, net[1].Role);
+        Assert.Equal(net[1].Term, net[3].Term);
     }
 
     [Fact]
