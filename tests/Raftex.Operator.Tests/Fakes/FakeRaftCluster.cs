@@ -30,7 +30,7 @@ internal sealed class FakeRaftCluster
         Term = 1;
     }
 
-    public string ClusterId { get; }
+    public string ClusterId { get; set; }
     public ulong LeaderId { get; private set; }
     public ulong Term { get; private set; }
     public ulong CommitIndex { get; private set; } = 100;
@@ -114,6 +114,35 @@ internal sealed class FakeRaftCluster
     }
 
     public void LoseLeader() { lock (_lock) { LeaderId = 0; } }
+
+    /// <summary>Appends a line to <see cref="Calls"/> (for events the test harness observes, e.g. a pod going away).</summary>
+    public void Note(string line) { lock (_lock) { Calls.Add(line); } }
+
+    /// <summary>What replication would do in a moment: every member whose node is up catches up, and an election fills a missing leader.</summary>
+    public void Replicate(IReadOnlySet<ulong>? stuck = null)
+    {
+        lock (_lock)
+        {
+            foreach (var m in _members.Values)
+            {
+                if (_nodes.TryGetValue(m.NodeId, out var n) && n.Up && n.Incarnation == m.Incarnation && stuck?.Contains(m.NodeId) != true)
+                {
+                    m.MatchIndex = CommitIndex;
+                }
+            }
+
+            if (LeaderId == 0 || !_nodes[LeaderId].Up)
+            {
+                var candidate = _members.Values.FirstOrDefault(m => m.Kind == MemberKind.Voter && _nodes.TryGetValue(m.NodeId, out var n) && n.Up && n.Incarnation == m.Incarnation);
+                if (candidate is not null)
+                {
+                    LeaderId = candidate.NodeId;
+                    Term++;
+                    Calls.Add($"Elected({candidate.NodeId})");
+                }
+            }
+        }
+    }
 
     // ---- Admin semantics -------------------------------------------------------------------------
 

@@ -1,0 +1,402 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Raftex.Client;
+using Raftex.Controllers;
+using Raftex.Operator.Api;
+using Raftex.Operator.Builders;
+using Raftex.Operator.Planning;
+using Raftex.Operator.Validation;
+using Raftex.Protocol.V1;
+
+namespace Raftex.Operator.Reconciling;
+
+/// <summary>
+/// Reconciles one ExchangeCluster: validate, bootstrap once, ensure children, observe pods and nodes, ask the
+/// planner for the next step, record it in status, then act (one action per reconcile).
+/// </summary>
+public sealed class ExchangeClusterReconciler : IReconciler
+{
+    private static readonly HashSet<string> VolatileFields = new(StringComparer.Ordinal)
+    {
+        "term", "commitIndex", "matchIndex", "lastObservedAt", "message",
+    };
+
+    private readonly IKubernetes _kube;
+    private readonly IAdminConnector _admin;
+    private readonly TimeProvider _time;
+    private readonly ReconcilerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ExchangeClusterClient _clusters;
+    private readonly StatusWriter<ExchangeCluster> _status;
+    private readonly ChildApplier _children;
+    private readonly ClusterEvents _events;
+    private readonly HashSet<(string Uid, long Generation)> _warned = [];
+
+    /// <summary>Creates the reconciler.</summary>
+    public ExchangeClusterReconciler(IKubernetes kube, IAdminConnector admin, TimeProvider? time = null, ReconcilerOptions? options = null, ILogger? logger = null)
+    {
+        _kube = kube ?? throw new ArgumentNullException(nameof(kube));
+        _admin = admin ?? throw new ArgumentNullException(nameof(admin));
+        _time = time ?? TimeProvider.System;
+        _options = options ?? new ReconcilerOptions();
+        _logger = logger ?? NullLogger.Instance;
+        _clusters = new ExchangeClusterClient(kube);
+        _status = new StatusWriter<ExchangeCluster>(_clusters, new StatusWriterOptions { VolatileFields = VolatileFields, VolatileInterval = _options.VolatileStatusInterval }, _time, _logger);
+        _children = new ChildApplier(kube);
+        _events = new ClusterEvents(kube, _time, _logger);
+    }
+
+    /// <inheritdoc />
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var cluster = await _clusters.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (cluster is null || cluster.Metadata.DeletionTimestamp is not null)
+        {
+            // Children go with their owner through garbage collection.
+            return ReconcileResult.Done;
+        }
+
+        try
+        {
+            return await ReconcileClusterAsync(cluster, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return ReconcileResult.RequeueAfter(TimeSpan.Zero);
+        }
+        catch (HttpOperationException e)
+        {
+            return ReconcileResult.Error($"{e.Response.StatusCode}: {e.Response.Content}");
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileClusterAsync(ExchangeCluster cluster, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var generation = cluster.Metadata.Generation;
+        var validation = SpecValidator.Validate(cluster.Spec);
+        if (!validation.IsValid)
+        {
+            await WriteStatusAsync(cluster, s => s with
+            {
+                Phase = ClusterPhase.Failed,
+                Conditions = ClusterConditions.Set(
+                    ClusterConditions.Set(s.Conditions, ClusterConditions.Degraded, true, "InvalidSpec", validation.ErrorSummary, generation, now),
+                    ClusterConditions.Progressing, false, "InvalidSpec", validation.ErrorSummary, generation, now),
+            }, ct).ConfigureAwait(false);
+            await WarnOnceAsync(cluster, "InvalidSpec", validation.ErrorSummary, ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        foreach (var warning in validation.Warnings)
+        {
+            await WarnOnceAsync(cluster, "SpecWarning", warning.ToString(), ct).ConfigureAwait(false);
+        }
+
+        var settings = ClusterSettings.From(cluster.Spec);
+        var name = cluster.Metadata.Name;
+        var ns = cluster.Metadata.NamespaceProperty;
+
+        // Bootstrap exactly once: the id is in status before any child that could start a pod exists.
+        if (string.IsNullOrEmpty(cluster.Status?.ClusterId))
+        {
+            var existing = await ReadConfigMapAsync(name, ns, ct).ConfigureAwait(false);
+            var clusterId = ConfigMapBuilder.ClusterIdOf(existing) ?? ClusterIdentity.NewClusterId();
+            var written = await WriteStatusAsync(cluster, s => s with
+            {
+                ClusterId = clusterId,
+                InitialMembers = s.InitialMembers ?? settings.Replicas,
+                Phase = ClusterPhase.Creating,
+                Selector = ChildLabels.SelectorString(name),
+            }, ct).ConfigureAwait(false);
+            if (written is null)
+            {
+                return ReconcileResult.Done;
+            }
+
+            cluster = written;
+            await _events.RecordAsync(cluster, "Bootstrapping", $"cluster id {clusterId}; {cluster.Status!.InitialMembers} bootstrap members", false, ct).ConfigureAwait(false);
+        }
+
+        var identity = new ClusterIdentity(cluster.Status!.ClusterId!, cluster.Status.InitialMembers ?? settings.Replicas);
+
+        // Children.
+        var configMap = ConfigMapBuilder.Build(cluster, settings, identity);
+        await _children.ConfigMapAsync(configMap, ct).ConfigureAwait(false);
+        await _children.ServiceAsync(ServiceBuilder.Peer(cluster, settings), ct).ConfigureAwait(false);
+        await _children.ServiceAsync(ServiceBuilder.Client(cluster, settings), ct).ConfigureAwait(false);
+        var currentSts = await ReadStatefulSetAsync(name, ns, ct).ConfigureAwait(false);
+        var stsReplicas = currentSts?.Spec.Replicas ?? identity.InitialMembers;
+        var desiredSts = StatefulSetBuilder.Build(cluster, settings, stsReplicas, ConfigMapBuilder.DataHash(configMap));
+        await _children.StatefulSetAsync(desiredSts, ct).ConfigureAwait(false);
+        var voters = Math.Max(settings.Replicas, stsReplicas);
+        if (voters > 1)
+        {
+            await _children.DisruptionBudgetAsync(DisruptionBudgetBuilder.Build(cluster, voters), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _children.DeleteDisruptionBudgetAsync(ChildNames.DisruptionBudget(name), ns, ct).ConfigureAwait(false);
+        }
+
+        // Observe.
+        var targetRevision = desiredSts.Spec.Template.Metadata.Labels[ChildLabels.Revision];
+        var pods = await ObservePodsAsync(name, ns, ct).ConfigureAwait(false);
+        var nodes = await ObserveNodesAsync(cluster, pods, ct).ConfigureAwait(false);
+        var approved = (cluster.Metadata.Annotations is { } annotations && annotations.TryGetValue(ChildLabels.ApproveLeaderRestart, out var approval) ? approval : null);
+        var observed = new ObservedCluster(name, settings.Replicas, stsReplicas, targetRevision, settings.Strategy, approved,
+            settings.MaxLagEntries, settings.PodReadinessTimeout, now, pods, nodes.Values.ToList(), cluster.Status.Progress);
+        var plan = ClusterPlanner.Next(observed);
+
+        // Record the step before taking it, so a restarted operator resumes instead of repeating or skipping it.
+        var leader = nodes.Values.Where(n => n.Role == RaftRole.Leader).OrderByDescending(n => n.Term).FirstOrDefault();
+        var afterStatus = await WriteStatusAsync(cluster, s => Describe(s, cluster, plan, observed, leader, generation, now), ct).ConfigureAwait(false);
+        if (afterStatus is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (plan.Event is { } evt)
+        {
+            await _events.RecordAsync(afterStatus, evt.Reason, evt.Message, evt.Warning, ct).ConfigureAwait(false);
+        }
+
+        await ActAsync(afterStatus, plan.Action, leader, settings, ct).ConfigureAwait(false);
+        return plan.Action is DoneAction
+            ? ReconcileResult.RequeueAfter(_options.SteadyPoll)
+            : ReconcileResult.RequeueAfter(_options.ActivePoll);
+    }
+
+    private static ExchangeClusterStatus Describe(ExchangeClusterStatus s, ExchangeCluster cluster, Plan plan, ObservedCluster observed, ObservedNode? leader, long? generation, DateTime now)
+    {
+        var name = cluster.Metadata.Name;
+        var members = leader?.Members ?? [];
+        var healthyVoters = members.Count(m => m.IsVoter && observed.Pods.Any(p => p.NodeId == m.NodeId && p.Ready)
+            && m.MatchIndex + (ulong)observed.MaxLagEntries >= leader!.CommitIndex);
+        var voterCount = members.Count(m => m.IsVoter);
+        var quorum = voterCount / 2 + 1;
+        var available = leader is not null && healthyVoters >= quorum;
+        var atRisk = leader is null || healthyVoters <= quorum;
+        var degraded = plan.Phase == ClusterPhase.Degraded;
+        var progressing = plan.Action is not DoneAction;
+        var phase = plan.Phase ?? (s.Phase is null or ClusterPhase.Creating && leader is null ? ClusterPhase.Creating : leader is null ? ClusterPhase.Degraded : ClusterPhase.Running);
+        var allOnTarget = observed.Pods.Count == observed.StatefulSetReplicas && observed.Pods.All(p => p.Revision == observed.TargetRevision);
+
+        var conditions = ClusterConditions.Set(s.Conditions, ClusterConditions.Available, available,
+            available ? "QuorumAvailable" : leader is null ? "NoLeader" : "QuorumUnhealthy",
+            leader is null ? "no Raft leader" : $"leader node {leader.NodeId}; {healthyVoters} of {voterCount} voters ready and caught up (quorum {quorum})", generation, now);
+        conditions = ClusterConditions.Set(conditions, ClusterConditions.Progressing, progressing,
+            progressing ? (plan.Progress?.Kind.ToString() ?? "Waiting") : "Converged", progressing ? plan.Reason : "every pod runs the current revision and membership matches the spec", generation, now);
+        conditions = ClusterConditions.Set(conditions, ClusterConditions.Degraded, degraded,
+            degraded ? "OperationStopped" : "AsExpected", degraded ? plan.Reason : "no operation stopped", generation, now);
+        conditions = ClusterConditions.Set(conditions, ClusterConditions.QuorumAtRisk, atRisk,
+            atRisk ? "NoFailureTolerance" : "FailureTolerated",
+            atRisk ? $"{healthyVoters} healthy voters, quorum {quorum}: one more failure loses quorum" : $"{healthyVoters - quorum} voter failure(s) tolerated", generation, now);
+
+        return s with
+        {
+            Phase = phase,
+            Replicas = observed.Pods.Count,
+            ReadyReplicas = observed.Pods.Count(p => p.Ready),
+            Selector = ChildLabels.SelectorString(name),
+            Leader = leader is null ? null : new LeaderStatus { NodeId = (long)leader.NodeId, Pod = ChildNames.Pod(name, ChildNames.Ordinal(leader.NodeId)) },
+            Term = leader is null ? s.Term : (long)leader.Term,
+            CommitIndex = leader is null ? s.CommitIndex : (long)leader.CommitIndex,
+            Members = members.Select(m => new MemberStatus
+            {
+                NodeId = (long)m.NodeId,
+                Pod = ChildNames.Pod(name, ChildNames.Ordinal(m.NodeId)),
+                Incarnation = m.Incarnation,
+                Role = m.IsVoter ? MemberRole.Voter : MemberRole.Learner,
+                MatchIndex = (long)m.MatchIndex,
+                Ready = observed.Pods.FirstOrDefault(p => p.NodeId == m.NodeId)?.Ready ?? false,
+                Revision = observed.Pods.FirstOrDefault(p => p.NodeId == m.NodeId)?.Revision,
+            }).ToList(),
+            UpdateRevision = observed.TargetRevision,
+            CurrentRevision = allOnTarget ? observed.TargetRevision : s.CurrentRevision,
+            Progress = plan.Progress,
+            EntryFormatVersion = leader is null ? s.EntryFormatVersion : leader.EntryFormatVersion,
+            LastObservedAt = now,
+            Conditions = conditions,
+        };
+    }
+
+    private async Task ActAsync(ExchangeCluster cluster, PlannedAction action, ObservedNode? leader, ClusterSettings settings, CancellationToken ct)
+    {
+        var name = cluster.Metadata.Name;
+        var ns = cluster.Metadata.NamespaceProperty;
+        IAdminClient? Leader() => leader is null ? null : _admin.For(cluster, ChildNames.Ordinal(leader.NodeId));
+        switch (action)
+        {
+            case EvictAction evict:
+                await EvictAsync(cluster, evict, ct).ConfigureAwait(false);
+                break;
+            case TransferLeadershipAction transfer:
+                await ReportAsync(cluster, "TransferLeadership", $"leadership from node {transfer.FromNodeId} to node {transfer.ToNodeId}",
+                    await _admin.For(cluster, ChildNames.Ordinal(transfer.FromNodeId)).TransferLeadershipAsync(transfer.ToNodeId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                break;
+            case AddLearnerAction add when Leader() is { } client:
+                var address = $"{ChildNames.PodHost(name, ns, ChildNames.Ordinal(add.NodeId))}:{settings.PeerPort}";
+                await ReportAsync(cluster, "LearnerAdded", $"node {add.NodeId} ({address}) added as a learner",
+                    await client.AddLearnerAsync(add.NodeId, address, add.Incarnation, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                break;
+            case PromoteLearnerAction promote when Leader() is { } client:
+                await ReportAsync(cluster, "LearnerPromoted", $"node {promote.NodeId} promoted to voter",
+                    await client.PromoteLearnerAsync(promote.NodeId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                break;
+            case RemoveMemberAction remove when Leader() is { } client:
+                await ReportAsync(cluster, "MemberRemoved", $"node {remove.NodeId} removed from the configuration",
+                    await client.RemoveMemberAsync(remove.NodeId, remove.Incarnation, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                break;
+            case RaiseEntryFormatAction raise when Leader() is { } client:
+                var result = await client.SetEntryFormatVersionAsync(raise.Version, ct).ConfigureAwait(false);
+                await ReportAsync(cluster, "EntryFormatRaised", $"entry format version {raise.Version}", result, ct).ConfigureAwait(false);
+                if (result.IsOk)
+                {
+                    await WriteStatusAsync(cluster, s => s with { EntryFormatVersion = raise.Version }, ct).ConfigureAwait(false);
+                }
+
+                break;
+            case SetReplicasAction set:
+                var sts = await _kube.AppsV1.ReadNamespacedStatefulSetAsync(ChildNames.StatefulSet(name), ns, cancellationToken: ct).ConfigureAwait(false);
+                sts.Spec.Replicas = set.Replicas;
+                await _kube.AppsV1.ReplaceNamespacedStatefulSetAsync(sts, sts.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
+                await _events.RecordAsync(cluster, "Scaled", $"StatefulSet replicas set to {set.Replicas}", false, ct).ConfigureAwait(false);
+                break;
+            default:
+                // Wait, Done and MarkDegraded change nothing outside status (already written).
+                break;
+        }
+    }
+
+    private async Task EvictAsync(ExchangeCluster cluster, EvictAction evict, CancellationToken ct)
+    {
+        var ns = cluster.Metadata.NamespaceProperty;
+        var eviction = new V1Eviction
+        {
+            Metadata = new V1ObjectMeta { Name = evict.Pod, NamespaceProperty = ns },
+            // The UID precondition makes a stale decision harmless: if the pod was already replaced, nothing happens.
+            DeleteOptions = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = evict.Uid } },
+        };
+        try
+        {
+            await _kube.CoreV1.CreateNamespacedPodEvictionAsync(eviction, evict.Pod, ns, cancellationToken: ct).ConfigureAwait(false);
+            await _events.RecordAsync(cluster, "PodEvicted", $"evicted {evict.Pod} (uid {evict.Uid}) to restart it", false, ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            await _events.RecordAsync(cluster, "EvictionBlocked", $"eviction of {evict.Pod} refused by a PodDisruptionBudget; will retry", true, ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            _logger.LogInformation("Eviction of {Pod} skipped: {Status}", evict.Pod, e.Response.StatusCode);
+        }
+    }
+
+    private async Task ReportAsync<T>(ExchangeCluster cluster, string reason, string what, AdminResult<T> result, CancellationToken ct)
+    {
+        if (result.IsOk)
+        {
+            await _events.RecordAsync(cluster, reason, what, false, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _events.RecordAsync(cluster, reason + "Failed", $"{what}: {result.Outcome}: {result.Detail}", true, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WarnOnceAsync(ExchangeCluster cluster, string reason, string message, CancellationToken ct)
+    {
+        if (_warned.Add((cluster.Metadata.Uid ?? cluster.Metadata.Name, cluster.Metadata.Generation ?? 0)))
+        {
+            await _events.RecordAsync(cluster, reason, message, true, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ExchangeCluster?> WriteStatusAsync(ExchangeCluster cluster, Func<ExchangeClusterStatus, ExchangeClusterStatus> mutate, CancellationToken ct)
+    {
+        var result = await _status.WriteAsync(cluster, c => c.Status = mutate(c.Status ?? new ExchangeClusterStatus()), ct).ConfigureAwait(false);
+        return result.Outcome == StatusWriteOutcome.NotFound ? null : result.Object ?? cluster;
+    }
+
+    private async Task<List<ObservedPod>> ObservePodsAsync(string name, string ns, CancellationToken ct)
+    {
+        var list = await _kube.CoreV1.ListNamespacedPodAsync(ns, labelSelector: ChildLabels.SelectorString(name), cancellationToken: ct).ConfigureAwait(false);
+        var pods = new List<ObservedPod>();
+        foreach (var pod in list.Items)
+        {
+            if (pod.Metadata.DeletionTimestamp is not null || ChildNames.OrdinalOf(name, pod.Metadata.Name) is not { } ordinal)
+            {
+                continue;
+            }
+
+            var ready = pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+            pods.Add(new ObservedPod(pod.Metadata.Name, ordinal, pod.Metadata.Uid, (pod.Metadata.Labels is { } labels && labels.TryGetValue(ChildLabels.Revision, out var revision) ? revision : string.Empty), ready));
+        }
+
+        return pods.OrderBy(p => p.Ordinal).ToList();
+    }
+
+    private async Task<Dictionary<ulong, ObservedNode>> ObserveNodesAsync(ExchangeCluster cluster, List<ObservedPod> pods, CancellationToken ct)
+    {
+        var calls = pods.Select(async p => (p.NodeId, Result: await _admin.For(cluster, p.Ordinal).GetStatusAsync(ct).ConfigureAwait(false))).ToList();
+        var nodes = new Dictionary<ulong, ObservedNode>();
+        foreach (var (nodeId, result) in await Task.WhenAll(calls).ConfigureAwait(false))
+        {
+            if (result.Value is not { } s || s.NodeId != nodeId)
+            {
+                // Unreachable, or answering for another node id (a misrouted address): not an observation.
+                continue;
+            }
+
+            if (!string.IsNullOrEmpty(cluster.Status?.ClusterId) && s.ClusterId.Length > 0 && s.ClusterId != cluster.Status.ClusterId)
+            {
+                _logger.LogWarning("Node {NodeId} reports cluster {Reported}, expected {Expected}; ignored", nodeId, s.ClusterId, cluster.Status.ClusterId);
+                continue;
+            }
+
+            nodes[nodeId] = new ObservedNode(s.NodeId, s.Incarnation, RoleOf(s.Role), s.Term, s.LeaderId, s.CommitIndex,
+                s.SupportedEntryFormatVersions.ToList(), s.EntryFormatVersion,
+                s.Members.Select(m => new ObservedMember(m.NodeId, m.Kind == MemberKind.Voter, m.MatchIndex, m.Incarnation)).ToList());
+        }
+
+        return nodes;
+    }
+
+    private static RaftRole RoleOf(Role role) => role switch
+    {
+        Role.Leader => RaftRole.Leader,
+        Role.Follower => RaftRole.Follower,
+        Role.Candidate or Role.PreCandidate => RaftRole.Candidate,
+        Role.Learner => RaftRole.Learner,
+        _ => RaftRole.Unknown,
+    };
+
+    private async Task<V1ConfigMap?> ReadConfigMapAsync(string name, string ns, CancellationToken ct)
+    {
+        try
+        {
+            return await _kube.CoreV1.ReadNamespacedConfigMapAsync(ChildNames.ConfigMap(name), ns, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<V1StatefulSet?> ReadStatefulSetAsync(string name, string ns, CancellationToken ct)
+    {
+        try
+        {
+            return await _kube.AppsV1.ReadNamespacedStatefulSetAsync(ChildNames.StatefulSet(name), ns, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

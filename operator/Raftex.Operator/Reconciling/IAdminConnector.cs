@@ -1,0 +1,11 @@
+using Raftex.Client;
+using Raftex.Operator.Api;
+
+namespace Raftex.Operator.Reconciling;
+
+/// <summary>Finds the Admin endpoint of one pod of a cluster.</summary>
+public interface IAdminConnector
+{
+    /// <summary>An Admin client for the pod with <paramref name="ordinal"/> (the connector owns and caches it).</summary>
+    IAdminClient For(ExchangeCluster cluster, int ordinal);
+}
