@@ -30,6 +30,12 @@ public sealed partial class StatefulSetController
 
         await EnsureClaimsAsync(set, replicas, claims, ct).ConfigureAwait(false);
 
+        // A pod that ran to completion or failed is replaced, as the StatefulSet controller does: delete it, recreate it next pass.
+        foreach (var (_, finished) in byOrdinal.Where(p => p.Value.Metadata.DeletionTimestamp is null && p.Value.Status?.Phase is "Failed" or "Succeeded").ToList())
+        {
+            await DeletePodAsync(finished, ct).ConfigureAwait(false);
+        }
+
         // Create missing pods: all at once (Parallel), or the first missing one once every lower ordinal is ready (OrderedReady).
         for (var i = 0; i < replicas; i++)
         {

@@ -212,4 +212,14 @@ public sealed class StatefulSetControllerTests
         await c.Client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "db", "default");
         await Poll.UntilAsync(async () => (await c.PodNamesAsync("db")).Count == 3, "three pods after restart");
     }
+
+    [Fact]
+    public async Task A_failed_pod_is_replaced()
+    {
+        await using var c = await LocalCluster.StartAsync();
+        await c.Client.AppsV1.CreateNamespacedStatefulSetAsync(Sets.Make("db", 2), "default");
+        await Poll.UntilAsync(async () => (await c.PodNamesAsync("db")).Count == 2, "two pods");
+        var failed = await c.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch("""{"status":{"phase":"Failed"}}""", V1Patch.PatchType.MergePatch), "db-0", "default");
+        await Poll.UntilAsync(async () => (await c.PodsAsync("db")).Any(p => p.Metadata.Name == "db-0" && p.Metadata.Uid != failed.Metadata.Uid && p.Status.Phase == "Pending"), "db-0 replaced");
+    }
 }
