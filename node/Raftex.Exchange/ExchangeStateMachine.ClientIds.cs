@@ -97,9 +97,19 @@ public sealed partial class ExchangeStateMachine
         }
     }
 
+    /// <summary>
+    /// In steady state about one id expires per command, in queue order, so the slot of the id a few places behind the head
+    /// is the one a later command will remove: asking for it now hides that cache miss behind the commands in between.
+    /// </summary>
     private void PrefetchNextExpiry()
     {
-        if (_expiryCount > 0)
+        const int Lead = 8;
+        if (_expiryCount > Lead)
+        {
+            ref var later = ref _expiryQueue[(_expiryHead + Lead) & (_expiryQueue.Length - 1)];
+            _clientIds.Prefetch(later.Account, later.ClientId);
+        }
+        else if (_expiryCount > 0)
         {
             ref var next = ref _expiryQueue[_expiryHead];
             _clientIds.Prefetch(next.Account, next.ClientId);
