@@ -153,6 +153,19 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>How many watch streams are open now (tests wait on it to know a client is watching).</summary>
+    public int OpenWatchCount
+    {
+        get
+        {
+            var store = _api.Store;
+            lock (store.Sync)
+            {
+                return store.WatcherCount;
+            }
+        }
+    }
+
     /// <summary>The last resourceVersion the server handed out.</summary>
     public long ResourceVersion
     {

@@ -137,6 +137,8 @@ internal sealed class ResourceStore(int historyLimit)
 
     public void Unsubscribe(Watcher watcher) => _watchers.Remove(watcher);
 
+    public int WatcherCount => _watchers.Count;
+
     /// <summary>Queues a BOOKMARK at the current resourceVersion behind every event already queued for this watcher.</summary>
     public void Bookmark(Watcher watcher)
     {

@@ -67,4 +67,19 @@ public sealed class KubectlMoreTests
         Assert.True((await s.Client.CoreV1.ReadNodeAsync("n1")).Spec.Unschedulable);
         Assert.Single((await s.Client.CoreV1.ListNamespacedPodAsync("default")).Items);
     }
+
+    [Fact]
+    public async Task Kubectl_wait_sees_a_condition_arrive_through_a_watch()
+    {
+        await using var s = await TestServer.StartAsync();
+        await s.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p"), "default");
+        using var kubectl = new Kubectl(s.Host);
+        var waiting = kubectl.RunAsync("wait", "--for=condition=Ready", "pod/p", "--timeout=30s");
+        await Poll.UntilAsync(() => s.Host.OpenWatchCount > 0 || waiting.IsCompleted, "kubectl watching the pod", 30_000);
+        Assert.False(waiting.IsCompleted);
+        await s.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch("""{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}""", V1Patch.PatchType.MergePatch), "p", "default");
+        var (code, output, err) = await waiting;
+        Assert.True(code == 0, err);
+        Assert.Contains("condition met", output, StringComparison.Ordinal);
+    }
 }

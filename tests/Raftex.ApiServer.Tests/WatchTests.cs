@@ -147,10 +147,11 @@ public sealed class WatchTests
         await using var s = await TestServer.StartAsync();
         await using var w1 = await WatchStream.OpenAsync(s.Http, $"/api/v1/namespaces/default/pods?watch=true&resourceVersion={s.Host.ResourceVersion}");
         await using var w2 = await WatchStream.OpenAsync(s.Http, $"/apis/apps/v1/statefulsets?watch=true&resourceVersion={s.Host.ResourceVersion}");
-        var dropped = 0;
-        await Poll.UntilAsync(() => (dropped += s.Host.DropWatches()) >= 2, "both watches registered and dropped");
+        await Poll.UntilAsync(() => s.Host.OpenWatchCount == 2, "both watches registered");
+        Assert.Equal(2, s.Host.DropWatches());
         Assert.Null(await w1.NextAsync());
         Assert.Null(await w2.NextAsync());
+        Assert.Equal(0, s.Host.OpenWatchCount);
     }
 
     [Fact]
