@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.Channels;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -24,89 +23,20 @@ public sealed partial class StatefulSetController(IKubernetes client, StatefulSe
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
 
     private readonly StatefulSetControllerOptions _options = options ?? new StatefulSetControllerOptions();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
     /// <summary>Reconciles until cancelled: on every watch event, and at least every resync interval.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        var watches = new[]
-        {
-            WatchAsync(ct => _options.Namespace is { } ns
-                ? Drain(client.AppsV1.WatchListNamespacedStatefulSetAsync(ns, cancellationToken: ct), ct)
-                : Drain(client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(cancellationToken: ct), ct), cancellationToken),
-            WatchAsync(ct => _options.Namespace is { } ns
-                ? Drain(client.CoreV1.WatchListNamespacedPodAsync(ns, cancellationToken: ct), ct)
-                : Drain(client.CoreV1.WatchListPodForAllNamespacesAsync(cancellationToken: ct), ct), cancellationToken),
-        };
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await ReconcileAllAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
-                {
-                    // A conflict or a server restart: the next pass starts again from fresh reads.
-                    _wake.Writer.TryWrite(true);
-                }
-
-                using var resync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                resync.CancelAfter(_options.ResyncInterval);
-                try
-                {
-                    await _wake.Reader.ReadAsync(resync.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Resync interval elapsed.
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-
-        await Task.WhenAll(watches).ConfigureAwait(false);
-    }
-
-    private async Task Drain<T>(IAsyncEnumerable<(WatchEventType, T)> events, CancellationToken ct)
-    {
-        await foreach (var _ in events.WithCancellation(ct).ConfigureAwait(false))
-        {
-            _wake.Writer.TryWrite(true);
-        }
-    }
-
-    private async Task WatchAsync(Func<CancellationToken, Task> watch, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await watch(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or KubernetesException)
-            {
-                // The watch broke (server restart, dropped stream); re-open it below.
-            }
-
-            _wake.Writer.TryWrite(true);
-            try
-            {
-                await Task.Delay(_options.WatchRetryDelay, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var loop = new WakeLoop(_options.ResyncInterval, _options.WatchRetryDelay);
+        var ns = _options.Namespace;
+        return loop.RunAsync(ReconcileAllAsync,
+        [
+            loop.Signal(ct => ns is null
+                ? client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(cancellationToken: ct)
+                : client.AppsV1.WatchListNamespacedStatefulSetAsync(ns, cancellationToken: ct)),
+            loop.Signal(ct => ns is null
+                ? client.CoreV1.WatchListPodForAllNamespacesAsync(cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedPodAsync(ns, cancellationToken: ct)),
+        ], cancellationToken);
     }
 
     /// <summary>One pass over every StatefulSet.</summary>

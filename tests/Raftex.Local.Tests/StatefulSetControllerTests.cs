@@ -63,9 +63,9 @@ public sealed class StatefulSetControllerTests
         var before = (await c.PodsAsync("db")).ToDictionary(p => p.Metadata.Name, p => p.Metadata.Uid);
         var oldRevision = (await c.SetAsync("db")).Status?.UpdateRevision;
 
-        var set = await c.SetAsync("db");
-        set.Spec.Template.Spec.Containers[0].Image = "raftex/node:2";
-        set = await c.Client.AppsV1.ReplaceNamespacedStatefulSetAsync(set, "db", "default");
+        // A patch, not a read-modify-replace: the controller writes status concurrently.
+        var set = await c.Client.AppsV1.PatchNamespacedStatefulSetAsync(
+            new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"node","image":"raftex/node:2"}]}}}}""", V1Patch.PatchType.StrategicMergePatch), "db", "default");
         var newRevision = $"db-{RevisionHash.Of(set.Spec.Template)}";
         await Poll.UntilAsync(async () => (await c.SetAsync("db")).Status?.UpdateRevision == newRevision, "update revision advanced");
         var status = (await c.SetAsync("db")).Status;
