@@ -694,13 +694,9 @@ public sealed class SimCluster
         var a = order.Take(cut).ToList();
         var b = order.Skip(cut).ToList();
         StartPartition(fault);
-        foreach (var x in a)
+        foreach (var (from, to) in PartitionShapes.Split(a.Select(n => n.Id).ToList(), b.Select(n => n.Id).ToList()))
         {
-            foreach (var y in b)
-            {
-                _network.Block(x.Id, y.Id);
-                _network.Block(y.Id, x.Id);
-            }
+            _network.Block(from, to);
         }
 
         return $"[{string.Join(',', a)}] | [{string.Join(',', b)}]";
@@ -736,18 +732,11 @@ public sealed class SimCluster
         }
 
         var order = live.OrderBy(_ => pick.Next()).ToList();
-        var reach = (n / 2 + 1) / 2;
+        var reach = PartitionShapes.RingReach(n);
         StartPartition(fault);
-        for (var i = 0; i < n; i++)
+        foreach (var (from, to) in PartitionShapes.MajoritiesRing(order.Select(x => x.Id).ToList()))
         {
-            for (var j = 0; j < n; j++)
-            {
-                var distance = Math.Min(Math.Abs(i - j), n - Math.Abs(i - j));
-                if (distance > reach)
-                {
-                    _network.Block(order[i].Id, order[j].Id);
-                }
-            }
+            _network.Block(from, to);
         }
 
         return $"ring [{string.Join(',', order)}] reach {reach}";
