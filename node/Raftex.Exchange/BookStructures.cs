@@ -32,14 +32,19 @@ internal struct PriceLevel
 
 /// <summary>
 /// One side of a book: level indices kept sorted by a key that grows towards the best price
-/// (bids: price, asks: −price), so the best level is the last element. Most activity is near the
-/// top of the book, so inserts and removals shift few elements, and the arrays stay cache friendly.
+/// (bids: price, asks: −price), so the best level is the last element. A level that empties below the top
+/// stays in place (an order often comes back to a recently used price, e.g. on cancel-replace), so inserting
+/// and removing levels — which shift the arrays — is rare; the top level is never empty, and empty levels
+/// are swept out when they become too many. None of this is visible outside: queries skip empty levels.
 /// </summary>
 internal sealed class BookSide(bool isBid)
 {
     public long[] Keys = new long[64];
     public int[] Levels = new int[64];
     public int Count;
+
+    /// <summary>Levels below the top that hold no order.</summary>
+    public int EmptyLevels;
 
     public bool IsBid { get; } = isBid;
 
@@ -100,18 +105,6 @@ internal sealed class BookSide(bool isBid)
         Keys[position] = KeyOf(price);
         Levels[position] = level;
         Count++;
-    }
-
-    public void RemoveAt(int position)
-    {
-        var tail = Count - position - 1;
-        if (tail > 0)
-        {
-            Array.Copy(Keys, position + 1, Keys, position, tail);
-            Array.Copy(Levels, position + 1, Levels, position, tail);
-        }
-
-        Count--;
     }
 }
 

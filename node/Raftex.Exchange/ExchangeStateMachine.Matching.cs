@@ -166,6 +166,10 @@ public sealed partial class ExchangeStateMachine
         if (position >= 0)
         {
             level = bookSide.Levels[position];
+            if (_levels[level].Count == 0)
+            {
+                bookSide.EmptyLevels--;
+            }
         }
         else
         {
@@ -228,10 +232,50 @@ public sealed partial class ExchangeStateMachine
         if (l.Count == 0)
         {
             var bookSide = book.SideOf(order.Side);
-            bookSide.RemoveAt(bookSide.Find(l.Price));
-            l.Head = _levelFree;
-            _levelFree = levelIndex;
+            if (bookSide.Levels[bookSide.Count - 1] == levelIndex)
+            {
+                // Keep the top level non-empty: drop it and any empty levels it uncovers.
+                bookSide.Count--;
+                FreeLevel(levelIndex);
+                while (bookSide.Count > 0 && _levels[bookSide.Levels[bookSide.Count - 1]].Count == 0)
+                {
+                    bookSide.Count--;
+                    bookSide.EmptyLevels--;
+                    FreeLevel(bookSide.Levels[bookSide.Count]);
+                }
+            }
+            else if (++bookSide.EmptyLevels > 64 && bookSide.EmptyLevels * 2 > bookSide.Count)
+            {
+                SweepEmptyLevels(bookSide);
+            }
         }
+    }
+
+    private void SweepEmptyLevels(BookSide bookSide)
+    {
+        var kept = 0;
+        for (var p = 0; p < bookSide.Count; p++)
+        {
+            var level = bookSide.Levels[p];
+            if (_levels[level].Count == 0)
+            {
+                FreeLevel(level);
+                continue;
+            }
+
+            bookSide.Keys[kept] = bookSide.Keys[p];
+            bookSide.Levels[kept] = level;
+            kept++;
+        }
+
+        bookSide.Count = kept;
+        bookSide.EmptyLevels = 0;
+    }
+
+    private void FreeLevel(int level)
+    {
+        _levels[level].Head = _levelFree;
+        _levelFree = level;
     }
 
     private int AllocateLevel()

@@ -25,7 +25,10 @@ public sealed partial class ExchangeStateMachine
         for (var p = bookSide.Count - 1; p >= 0 && list.Count < depth; p--)
         {
             ref var l = ref _levels[bookSide.Levels[p]];
-            list.Add(new BookLevel(l.Price, l.Open, l.Count));
+            if (l.Count > 0)
+            {
+                list.Add(new BookLevel(l.Price, l.Open, l.Count));
+            }
         }
 
         return list;
