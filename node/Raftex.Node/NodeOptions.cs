@@ -57,7 +57,12 @@ public sealed record NodeOptions
 
     public string? ClientTokensFile { get; init; }
 
+    /// <summary>host:port other members use for this node's peer plane (defaults to the peer listen address).</summary>
+    public string? AdvertisePeer { get; init; }
+
     public string ClientAddress => AdvertiseClient ?? $"{ClientListen.Address}:{ClientListen.Port}";
+
+    public string PeerAddress => AdvertisePeer ?? $"{PeerListen.Address}:{PeerListen.Port}";
 
     public int HeartbeatTicks => 1;
 
@@ -75,6 +80,7 @@ public sealed record NodeOptions
           --admin-listen IP:PORT      Admin plane (default 127.0.0.1:7003)
           --http-listen IP:PORT       /healthz /readyz /metrics (default 127.0.0.1:7004)
           --advertise-client HOST:PORT  client address told to other nodes and clients
+          --advertise-peer HOST:PORT  peer address told to other members (e.g. the pod's DNS name)
           --peers 1=host:port,2=...   peer-plane addresses of the other members
           --data-dir PATH             data directory (WAL, snapshots, identity, lock)
           --bootstrap                 create a new cluster of this node + peers (empty data dir only)
@@ -141,7 +147,7 @@ public sealed record NodeOptions
 
         var known = new HashSet<string>(StringComparer.Ordinal)
         {
-            "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "peers", "data-dir",
+            "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
             "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval",
             "proposal-queue", "session-credit", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file",
         };
@@ -162,6 +168,7 @@ public sealed record NodeOptions
             AdminListen = Get("admin-listen") is { } a ? ParseEndPoint("admin-listen", a) : new IPEndPoint(IPAddress.Loopback, 7003),
             HttpListen = Get("http-listen") is { } h ? ParseEndPoint("http-listen", h) : new IPEndPoint(IPAddress.Loopback, 7004),
             AdvertiseClient = Get("advertise-client"),
+            AdvertisePeer = Get("advertise-peer"),
             Peers = Get("peers") is { } peers ? ParsePeers(peers) : new Dictionary<long, string>(),
             DataDir = Get("data-dir") ?? "data",
             Bootstrap = Get("bootstrap") is { } b && ParseBool("bootstrap", b),

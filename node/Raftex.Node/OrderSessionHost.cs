@@ -13,6 +13,7 @@ internal sealed class OrderSessionHost
     private readonly StreamWriterLoop<SessionEvent> _events = new();
     private readonly CancellationTokenSource _aborted = new();
     private Status? _abortStatus;
+    private int _abortedFlag;
     private int _outstanding;
 
     public StreamWriterLoop<SessionEvent> Events => _events;
@@ -37,8 +38,9 @@ internal sealed class OrderSessionHost
 
     public void Abort(StatusCode code, string message)
     {
-        if (Interlocked.CompareExchange(ref _abortStatus, new Status(code, message), null) is null)
+        if (Interlocked.Exchange(ref _abortedFlag, 1) == 0)
         {
+            _abortStatus = new Status(code, message);
             _aborted.Cancel();
         }
     }

@@ -17,6 +17,7 @@ internal sealed class PeerService(PeerTransport transport, RaftHost host, WriteR
             {
                 if (transport.Check(batch.Header, context.RequestHeaders) is { } refusal)
                 {
+                    transport.LogRefusal(refusal);
                     throw new RpcException(refusal);
                 }
 
@@ -43,6 +44,7 @@ internal sealed class PeerService(PeerTransport transport, RaftHost host, WriteR
                 {
                     if (transport.Check(request.Header, context.RequestHeaders) is { } refusal)
                     {
+                        transport.LogRefusal(refusal);
                         throw new RpcException(refusal);
                     }
 

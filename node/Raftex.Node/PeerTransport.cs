@@ -122,6 +122,11 @@ internal sealed class PeerTransport : IAsyncDisposable
             _directory.SetClientAddress(from, header.ClientAddress);
         }
 
+        if (!string.IsNullOrEmpty(header.PeerAddress))
+        {
+            _directory.SetPeerAddress(from, header.PeerAddress);
+        }
+
         LastContact[from] = DateTimeOffset.UtcNow;
         return null;
     }
@@ -157,7 +162,19 @@ internal sealed class PeerTransport : IAsyncDisposable
         Incarnation = _identity.Incarnation,
         To = (ulong)to,
         ClientAddress = _identity.ClientAddress,
+        PeerAddress = _identity.PeerAddress,
     };
+
+    private readonly ConcurrentDictionary<string, bool> _refusalsLogged = new();
+
+    /// <summary>Logs a refused peer once per distinct reason (a refused peer retries every heartbeat).</summary>
+    public void LogRefusal(Status refusal)
+    {
+        if (_refusalsLogged.Count < 1000 && _refusalsLogged.TryAdd(refusal.Detail, true))
+        {
+            _logger.LogWarning("Peer refused: {Code} {Reason}", refusal.StatusCode, refusal.Detail);
+        }
+    }
 
     internal Metadata CallHeaders()
     {

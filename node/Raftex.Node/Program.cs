@@ -38,6 +38,8 @@ catch (Exception ex) when (ex is InvalidOperationException or ArgumentException 
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+// Peer and session streams never end on their own: don't let them hold shutdown for the default 30 s.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o =>
 {
@@ -70,7 +72,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddView(instrument => instrument.Unit == "s" ? new ExplicitBucketHistogramConfiguration { Boundaries = NodeMetrics.SecondsBuckets } : null)
     .AddPrometheusExporter());
 
-var identity = new NodeIdentity(data.ClusterId, options.NodeId, data.Incarnation, options.ClientAddress, peerSecret);
+var identity = new NodeIdentity(data.ClusterId, options.NodeId, data.Incarnation, options.ClientAddress, options.PeerAddress, peerSecret);
 var metrics = new NodeMetrics();
 var faults = new FaultSet(TimeProvider.System);
 var incarnations = new PeerIncarnations(data.Path);

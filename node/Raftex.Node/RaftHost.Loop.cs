@@ -277,18 +277,19 @@ internal sealed partial class RaftHost
         {
             // Anything proposed here may or may not commit under the next leader: the outcome is unknown to us, so
             // callers retry with the same ids (idempotent) instead of waiting on a node that no longer leads.
-            FailAllPending(StatusCode.Unavailable, "leadership lost while the command was in flight; outcome unknown, retry with the same ids");
+            // Entries already committed will still be applied here, so their waiters get the real outcome.
+            FailAllPending(StatusCode.Unavailable, "leadership lost while the command was in flight; outcome unknown, retry with the same ids", _raft.Status.Commit);
             var old = Interlocked.Exchange(ref _leadership, new CancellationTokenSource());
             old.Cancel();
             old.Dispose();
         }
     }
 
-    private void FailAllPending(StatusCode code, string message)
+    private void FailAllPending(StatusCode code, string message, long keepUpTo = 0)
     {
         foreach (var index in _pending.Keys)
         {
-            if (_pending.TryRemove(index, out var p))
+            if (index > keepUpTo && _pending.TryRemove(index, out var p))
             {
                 p.Waiter.Fail(code, message);
             }
@@ -319,7 +320,7 @@ internal sealed partial class RaftHost
         }
 
         var released = _data.Wal.ReleaseTo(index);
-        _logger.LogInformation("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, data.Length, compactTo, released);
+        _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, data.Length, compactTo, released);
     });
 
     private void TrackLogTime(IReadOnlyList<Entry> entries)

@@ -10,7 +10,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task Killing_the_leader_under_load_elects_another_and_the_restarted_node_catches_up_by_snapshot()
     {
-        using var cluster = new TestCluster(3, snapshotThreshold: 200);
+        using var cluster = new TestCluster(3, snapshotThreshold: 2000);
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
@@ -22,11 +22,11 @@ public sealed class FailoverTests
         var before = (await cluster.StatusAsync(leader))!;
         cluster.Kill(leader);
         var survivors = cluster.Running.ToList();
-        var next = await cluster.WaitForLeaderAsync(survivors);
+        var next = await cluster.WaitForLeaderAsync(survivors, except: leader);
         Assert.NotEqual(leader, next);
 
         // Enough further load that the survivors snapshot and compact past everything the killed node holds.
-        await TestCluster.WaitForAsync(
+        await cluster.UntilAsync(
             () => cluster.StatusAsync(next), s => s.SnapshotIndex > before.LastIndex + 20, "the new leader to compact past the killed node's log");
         await load.StopAsync();
 
@@ -59,11 +59,11 @@ public sealed class FailoverTests
             Duration = Duration.FromTimeSpan(TestCluster.Converge),
         };
         Assert.True((await cluster.Admin(leader).SetFaultsAsync([fault])).IsOk);
-        var isolatedStatus = await TestCluster.WaitForAsync(
+        var isolatedStatus = await cluster.UntilAsync(
             () => cluster.StatusAsync(leader), s => s.Role != Role.Leader, "the isolated leader to step down (check-quorum)");
         Assert.Single(isolatedStatus.ActiveFaults);
         var majority = cluster.Running.Where(id => id != leader).ToList();
-        var next = await cluster.WaitForLeaderAsync(majority);
+        var next = await cluster.WaitForLeaderAsync(majority, except: leader);
         Assert.NotEqual(leader, next);
 
         // A write sent only to the isolated node is never acknowledged.
@@ -106,7 +106,7 @@ public sealed class FailoverTests
         Assert.True(process.Terminate(TestCluster.Converge), "the leader exits after SIGTERM");
         Assert.Equal(0, process.ExitCode);
         Assert.Contains("Leadership hand-off done", process.Output, StringComparison.Ordinal);
-        var next = await cluster.WaitForLeaderAsync(cluster.Running);
+        var next = await cluster.WaitForLeaderAsync(cluster.Running, except: leader);
         Assert.NotEqual(leader, next);
         await load.ProgressAsync(50);
         await load.StopAsync();

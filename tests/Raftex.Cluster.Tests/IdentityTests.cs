@@ -23,7 +23,7 @@ public sealed class IdentityTests
         var leader = await cluster.WaitForLeaderAsync();
         // Node 4 claims to be a member of cluster "other", bootstrapping with the same peers.
         cluster.Start(4, bootstrap: true, clusterId: "other");
-        var foreign = await TestCluster.WaitForAsync(() => cluster.StatusAsync(4), s => s.Incarnation.Length > 0, "node 4 to start");
+        var foreign = await cluster.UntilAsync(() => cluster.StatusAsync(4), s => s.Incarnation.Length > 0, "node 4 to start");
         Assert.Equal("other", foreign.ClusterId);
         // Several election timeouts later nobody in "test" has let it in or followed it.
         var deadline = DateTime.UtcNow.AddMilliseconds(TestCluster.ElectionMs * 6);
@@ -51,7 +51,7 @@ public sealed class IdentityTests
         cluster.Kill(victim);
         cluster.WipeData(victim);
         cluster.Start(victim);
-        var fresh = await TestCluster.WaitForAsync(() => cluster.StatusAsync(victim), s => s.Incarnation.Length > 0, "the wiped node to start");
+        var fresh = await cluster.UntilAsync(() => cluster.StatusAsync(victim), s => s.Incarnation.Length > 0, "the wiped node to start");
         Assert.NotEqual(old.Incarnation, fresh.Incarnation);
 
         // The leader keeps refusing the new incarnation: the wiped node never learns the log.
@@ -70,6 +70,6 @@ public sealed class IdentityTests
         Assert.True((await cluster.Admin(leader).RemoveMemberAsync((ulong)victim, old.Incarnation)).IsOk);
         var readded = await cluster.Admin(leader).AddLearnerAsync((ulong)victim, $"127.0.0.1:{cluster.Slot(victim).PeerPort}", fresh.Incarnation);
         Assert.True(readded.IsOk, readded.ToString());
-        await TestCluster.WaitForAsync(() => cluster.StatusAsync(victim), s => s.AppliedIndex >= readded.Value!.Index, "the re-added node to catch up");
+        await cluster.UntilAsync(() => cluster.StatusAsync(victim), s => s.AppliedIndex >= readded.Value!.Index, "the re-added node to catch up");
     }
 }

@@ -19,12 +19,12 @@ public sealed class MembershipTests
         await load.ProgressAsync(50);
 
         cluster.Start(4, join: true);
-        var joining = await TestCluster.WaitForAsync(() => cluster.StatusAsync(4), s => s.Incarnation.Length > 0, "node 4 to start");
+        var joining = await cluster.UntilAsync(() => cluster.StatusAsync(4), s => s.Incarnation.Length > 0, "node 4 to start");
         Assert.Equal(0ul, joining.LeaderId);
         var added = await cluster.Admin(leader).AddLearnerAsync(4, $"127.0.0.1:{cluster.Slot(4).PeerPort}", joining.Incarnation);
         Assert.True(added.IsOk, added.ToString());
         Assert.Contains(added.Value!.Members, m => m.NodeId == 4 && m.Kind == MemberKind.Learner);
-        await TestCluster.WaitForAsync(() => cluster.StatusAsync(4), s => s.Role == Role.Learner && s.AppliedIndex > 0, "node 4 to follow as a learner");
+        await cluster.UntilAsync(() => cluster.StatusAsync(4), s => s.Role == Role.Learner && s.AppliedIndex > 0, "node 4 to follow as a learner");
 
         var promoted = await cluster.Admin(leader).PromoteLearnerAsync(4);
         Assert.True(promoted.IsOk, promoted.ToString());
@@ -33,7 +33,7 @@ public sealed class MembershipTests
         var removed = await cluster.Admin(leader).RemoveMemberAsync((ulong)leader, string.Empty);
         Assert.True(removed.IsOk, removed.ToString());
         var remaining = cluster.Running.Where(id => id != leader).ToList();
-        var next = await cluster.WaitForLeaderAsync(remaining);
+        var next = await cluster.WaitForLeaderAsync(remaining, except: leader);
         Assert.NotEqual(leader, next);
         var status = (await cluster.StatusAsync(next))!;
         Assert.DoesNotContain(status.Members, m => m.NodeId == (ulong)leader);

@@ -163,6 +163,20 @@ internal sealed class TestCluster : IDisposable
         throw new TimeoutException($"timed out waiting for {what}; last seen: {last}");
     }
 
+    /// <summary>Like <see cref="WaitForAsync"/>, with the nodes' recent output in the failure message.</summary>
+    public async Task<T> UntilAsync<T>(Func<Task<T?>> probe, Func<T, bool> condition, string what)
+        where T : class
+    {
+        try
+        {
+            return await WaitForAsync(probe, condition, what).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\n" + Logs(), ex);
+        }
+    }
+
     /// <summary>Waits until the running nodes (or the given ones) agree on one leader, and returns its id.</summary>
     public async Task<long> WaitForLeaderAsync(IEnumerable<long>? among = null, long except = 0)
     {
