@@ -1,4 +1,5 @@
 using Raftex.Operator.Crd;
+using Raftex.Operator.Hosting;
 
 namespace Raftex.Operator;
 
@@ -9,9 +10,12 @@ internal static class Program
         usage: raftex-operator <command> [options]
           crds --output DIR     write the CRD YAML generated from the C# types into DIR
           docs --readme FILE    refresh the generated spec/status tables in FILE (the operator README)
+          run [--kubeconfig FILE] [--namespace NS | --all-namespaces] [--leader-election true|false]
+              [--lease-namespace NS] [--lease-name NAME] [--identity ID] [--metrics-port N] [--workers N]
+                                run the operator (in-cluster config when no kubeconfig is given)
         """;
 
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
         if (args.Length == 0)
         {
@@ -25,6 +29,19 @@ internal static class Program
                 return Crds(args[1..]);
             case "docs":
                 return Docs(args[1..]);
+            case "run":
+                OperatorOptions options;
+                try
+                {
+                    options = OperatorOptions.Parse(args[1..]);
+                }
+                catch (ArgumentException e)
+                {
+                    Console.Error.WriteLine($"run: {e.Message}");
+                    return 2;
+                }
+
+                return await OperatorProcess.RunAsync(options);
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'");
                 Console.Error.WriteLine(Usage);

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Raftex.Operator.Hosting;
+using Raftex.Operator.Reconciling;
+
+namespace Raftex.Operator.Tests.EndToEnd;
+
+public sealed class OperatorHostTests
+{
+    private static readonly ReconcilerOptions FastPolling = new() { ActivePoll = TimeSpan.FromMilliseconds(50), SteadyPoll = TimeSpan.FromMilliseconds(200), VolatileStatusInterval = TimeSpan.Zero };
+
+    [Fact]
+    public async Task Two_replicas_with_leader_election_converge_a_cluster_and_never_both_lead()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        using var stop = new CancellationTokenSource();
+        OperatorHost Replica(string id) => new(h.Kube, h.Connector,
+            new OperatorOptions { Namespace = OperatorHarness.Ns, Identity = id, LeaseNamespace = OperatorHarness.Ns, Workers = 2 },
+            NullLoggerFactory.Instance, reconcilerOptions: FastPolling);
+        var a = Replica("a");
+        var b = Replica("b");
+        var running = new[] { a.RunAsync(stop.Token), b.RunAsync(stop.Token) };
+
+        await h.CreateAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var converged = false;
+        var sawLeader = false;
+        while (DateTime.UtcNow < deadline && !converged)
+        {
+            Assert.False(a.IsLeading && b.IsLeading, "both replicas lead at once");
+            sawLeader |= a.IsLeading || b.IsLeading;
+            await h.Pods.SyncAsync();
+            converged = OperatorHarness.Converged(await h.GetAsync());
+            await Task.Yield();
+        }
+
+        Assert.True(converged, "the operator did not converge the cluster within 60 s");
+        Assert.True(sawLeader);
+
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+        Assert.False(a.IsLeading || b.IsLeading);
+    }
+
+    [Fact]
+    public void Options_parse_with_precise_errors()
+    {
+        var o = OperatorOptions.Parse(["--kubeconfig", "/k", "--namespace", "trading", "--leader-election", "false", "--metrics-port", "9090"]);
+        Assert.Equal("/k", o.Kubeconfig);
+        Assert.Equal("trading", o.Namespace);
+        Assert.False(o.LeaderElection);
+        Assert.Equal(9090, o.MetricsPort);
+        Assert.Null(OperatorOptions.Parse(["--all-namespaces"]).Namespace);
+        Assert.True(OperatorOptions.Parse([]).LeaderElection);
+
+        Assert.Equal("--metrics-port must be 0-65535, got '70000'", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--metrics-port", "70000"])).Message);
+        Assert.Equal("--kubeconfig needs a value", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--kubeconfig"])).Message);
+        Assert.Equal("unknown option '--frobnicate'", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--frobnicate"])).Message);
+    }
+}
