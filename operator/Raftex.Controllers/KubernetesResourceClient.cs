@@ -49,7 +49,7 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
         var query = _labelSelector is null ? string.Empty : $"?labelSelector={Uri.EscapeDataString(_labelSelector)}";
         using var response = await SendAsync(HttpMethod.Get, Path.Collection(_namespace) + query, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         var rv = doc.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var v) ? v.GetString() ?? string.Empty : string.Empty;
         var items = new List<T>();
@@ -81,7 +81,7 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
 
         using var response = await SendAsync(HttpMethod.Get, Path.Collection(_namespace) + query, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
