@@ -50,6 +50,10 @@ internal static class Program
             SnapshotEvery = 20_000,
             KeepBehindSnapshot = 1_000,
             SnapshotChunkBytes = 64 * 1024,
+
+            // The core's defaults, not the simulator's deliberately small ones.
+            MaxSizePerMessage = 1024 * 1024,
+            MaxInflightMessages = 256,
             Network = new LinkProfile(50, 0, 0, 0, 0),
         };
         var cluster = new SimCluster(options);

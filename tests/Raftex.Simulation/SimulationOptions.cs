@@ -46,6 +46,12 @@ public sealed record SimulationOptions
 
     public long MaxFsyncUs { get; init; } = 2_000;
 
+    /// <summary>Raft's per-message byte budget: small by default so that batching and flow control are exercised.</summary>
+    public int MaxSizePerMessage { get; init; } = 4 * 1024;
+
+    /// <summary>Raft's in-flight append window per follower.</summary>
+    public int MaxInflightMessages { get; init; } = 64;
+
     /// <summary>Bytes per snapshot chunk message (small, so snapshot transfer is exercised in several chunks).</summary>
     public int SnapshotChunkBytes { get; init; } = 8;
 
