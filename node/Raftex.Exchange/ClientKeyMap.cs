@@ -79,9 +79,16 @@ internal sealed class ClientKeyMap
     {
         if (Sse.IsSupported)
         {
-            fixed (ClientIdEntry* p = &_entries[Slot(account, id)])
+            var slot = Slot(account, id);
+            fixed (ClientIdEntry* p = &_entries[slot])
             {
                 Sse.Prefetch0(p);
+
+                // The probe run often continues into the next cache line (the table is up to half full).
+                if (slot + 2 < _entries.Length)
+                {
+                    Sse.Prefetch0(p + 2);
+                }
             }
         }
     }
