@@ -175,6 +175,24 @@ internal sealed partial class ClusterApi
         return final;
     }
 
+    /// <summary>
+    /// The garbage collector deletes a dependent none of whose owners exist — also one created after its owner went
+    /// (a controller acting on a stale list), which would otherwise live on, orphaned, forever.
+    /// </summary>
+    private void CollectIfOrphaned(GroupResource gr, JsonObject obj)
+    {
+        if (obj["metadata"]?["ownerReferences"] is not JsonArray { Count: > 0 } refs)
+        {
+            return;
+        }
+
+        var owners = refs.Select(r => (string?)r?["uid"]).ToHashSet();
+        if (!Store.All().Any(x => owners.Contains(JsonPaths.Uid(x.Object))))
+        {
+            DeleteChecked(gr, obj, DeleteRequest.Default);
+        }
+    }
+
     private void ReleaseForegroundOwner(string? ownerUid)
     {
         if (ownerUid is null || Dependents(ownerUid).Count > 0)

@@ -135,6 +135,7 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
 
             var stored = Store.Write(type.GroupResource, obj, "ADDED", null);
             AfterWrite(type.GroupResource, stored);
+            CollectIfOrphaned(type.GroupResource, stored);
             return stored;
         }
     }

@@ -110,4 +110,23 @@ public sealed class LifecycleTests
         await s.Client.CoreV1.DeleteNamespacedPodAsync("p", "default", gracePeriodSeconds: 0);
         await TestServer.FailsAsync(() => s.Client.CoreV1.ReadNamespacedPodAsync("p", "default"), HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task A_dependent_created_after_its_owner_is_gone_is_garbage_collected()
+    {
+        await using var s = await TestServer.StartAsync();
+        var sts = await s.Client.AppsV1.CreateNamespacedStatefulSetAsync(Objects.StatefulSet("x"), "default");
+        await s.Client.AppsV1.DeleteNamespacedStatefulSetAsync("x", "default");
+
+        var late = Objects.Pod("x-0");
+        late.Metadata.OwnerReferences = [OwnedBy(sts)];
+        await s.Client.CoreV1.CreateNamespacedPodAsync(late, "default");
+        await TestServer.FailsAsync(() => s.Client.CoreV1.ReadNamespacedPodAsync("x-0", "default"), HttpStatusCode.NotFound);
+
+        var live = await s.Client.AppsV1.CreateNamespacedStatefulSetAsync(Objects.StatefulSet("y"), "default");
+        var owned = Objects.Pod("y-0");
+        owned.Metadata.OwnerReferences = [OwnedBy(live)];
+        await s.Client.CoreV1.CreateNamespacedPodAsync(owned, "default");
+        await s.Client.CoreV1.ReadNamespacedPodAsync("y-0", "default");
+    }
 }

@@ -154,7 +154,12 @@ public sealed class StatefulSetControllerTests
             var pods = await c.PodsAsync("db");
             return pods.Count == 2 && pods.All(p => p.Spec.Containers[0].Image == "raftex/node:2");
         }, "both pods rolled");
-        await Poll.UntilAsync(async () => (await c.SetAsync("db")).Status is { } s && s.CurrentRevision == s.UpdateRevision && s.UpdatedReplicas == 2, "rollout complete");
+        await Poll.UntilAsync(async () =>
+        {
+            // The last replaced pod may have been created after the previous readiness pass.
+            await c.ReadyAllAsync("db");
+            return (await c.SetAsync("db")).Status is { } s && s.CurrentRevision == s.UpdateRevision && s.UpdatedReplicas == 2 && s.ReadyReplicas == 2;
+        }, "rollout complete");
     }
 
     [Fact]
