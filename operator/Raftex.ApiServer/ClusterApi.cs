@@ -99,6 +99,12 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
                 meta["name"] = name;
             }
 
+            var metaErrors = MetadataRules.Check(obj, checkName: true);
+            if (metaErrors.Count > 0)
+            {
+                throw ApiError.Invalid(type, name, metaErrors);
+            }
+
             if (Store.Get(type.GroupResource, ns, name) is not null)
             {
                 throw ApiError.AlreadyExists(type, name);
@@ -285,6 +291,12 @@ internal sealed partial class ClusterApi(ResourceStore store, ResourceRegistry r
                 {
                     throw ApiError.Invalid(type, JsonPaths.Name(current), errors);
                 }
+            }
+
+            var metaErrors = MetadataRules.Check(next, checkName: false);
+            if (metaErrors.Count > 0)
+            {
+                throw ApiError.Invalid(type, JsonPaths.Name(current), metaErrors);
             }
 
             ValidateCustom(type, next, current, strict);

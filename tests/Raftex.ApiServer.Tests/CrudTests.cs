@@ -223,4 +223,30 @@ public sealed class CrudTests
         await TestServer.FailsAsync(() => s.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("a"), "ghost"), HttpStatusCode.NotFound);
         await s.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("a"), "default");
     }
+
+    [Theory]
+    [InlineData("Upper", null, null)]
+    [InlineData("ok", "app", "has/slash")]
+    [InlineData("ok", "app", "-leading-dash")]
+    [InlineData("ok", "bad key!", "v")]
+    [InlineData("ok", "app", "a-label-value-that-is-far-too-long-to-be-accepted-by-kubernetes-at-all")]
+    public async Task Invalid_names_and_labels_answer_422(string name, string? labelKey, string? labelValue)
+    {
+        await using var s = await TestServer.StartAsync();
+        var cm = Objects.ConfigMap(name, labels: labelKey is null ? null : new() { [labelKey] = labelValue! });
+        var e = await TestServer.FailsAsync(() => s.Client.CoreV1.CreateNamespacedConfigMapAsync(cm, "default"), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("\"reason\":\"Invalid\"", e.Response.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Labels_are_checked_on_update_too_and_valid_ones_pass()
+    {
+        await using var s = await TestServer.StartAsync();
+        var cm = await s.Client.CoreV1.CreateNamespacedConfigMapAsync(
+            Objects.ConfigMap("a.b-c", labels: new() { ["app.kubernetes.io/name"] = "raftex", ["controller-revision-hash"] = "db-5d8f7c6b9" }), "default");
+        await TestServer.FailsAsync(() => s.Client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("""{"metadata":{"labels":{"image":"raftex/node:1"}}}""", V1Patch.PatchType.MergePatch), "a.b-c", "default"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("raftex", (await s.Client.CoreV1.ReadNamespacedConfigMapAsync("a.b-c", "default")).Metadata.Labels["app.kubernetes.io/name"]);
+        Assert.Equal(cm.Metadata.ResourceVersion, (await s.Client.CoreV1.ReadNamespacedConfigMapAsync("a.b-c", "default")).Metadata.ResourceVersion);
+    }
 }
