@@ -31,9 +31,14 @@ internal sealed class Int64Map
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(long key) => (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15UL)) >> 32) & _mask;
 
-    /// <summary>The value of a key, or -1.</summary>
+    /// <summary>The value of a key, or -1 (always -1 for key 0, which marks empty slots).</summary>
     public int Get(long key)
     {
+        if (key == 0)
+        {
+            return -1;
+        }
+
         var keys = _keys;
         var i = Slot(key);
         while (true)

@@ -77,4 +77,16 @@ public sealed class SnapshotTests
         foreign[0] = (byte)'X';
         Assert.Contains("magic", Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(foreign))).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Queries_with_zero_or_unknown_ids_find_nothing()
+    {
+        var x = Busy();
+        Assert.False(x.Engine.TryGetOrder(0, out _));
+        Assert.False(x.Engine.TryGetOrder(-5, out _));
+        Assert.False(x.Engine.TryGetOrder(0, 3, out _));
+        Assert.Equal(default, x.Engine.Balance(0, ExchangeDriver.Usd));
+        Assert.Equal(default, x.Engine.Balance(99, ExchangeDriver.Usd));
+        Assert.Equal(RejectReason.UnknownOrder, x.Cancel(1, orderId: -1).Reason);
+    }
 }
