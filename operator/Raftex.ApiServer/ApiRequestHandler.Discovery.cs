@@ -117,6 +117,7 @@ internal sealed partial class ApiRequestHandler
             if (t.HasEviction)
             {
                 resources.Add(Subresource(t, "eviction", "policy", "v1", "Eviction", ["create"]));
+                resources.Add(Subresource(t, "binding", null, null, "Binding", ["create"]));
             }
         }
 

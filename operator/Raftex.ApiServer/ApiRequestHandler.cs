@@ -142,6 +142,10 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 var result = api.Evict(type, ns, name, DeleteRequestFrom(eviction["deleteOptions"] as JsonObject, context.Request.Query), DryRun(query) || eviction["deleteOptions"]?["dryRun"] is JsonArray { Count: > 0 });
                 await WriteAsync(context, 201, result).ConfigureAwait(false);
                 return;
+            case ("POST", "binding"):
+                var bound = api.Bind(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false));
+                await WriteAsync(context, 201, bound).ConfigureAwait(false);
+                return;
             case ("DELETE", null):
                 var (obj, removed) = api.Delete(type, ns, name, await ReadDeleteAsync(context).ConfigureAwait(false), DryRun(query));
                 await WriteAsync(context, removed ? 200 : 202, Present(type, obj)).ConfigureAwait(false);
@@ -155,7 +159,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
     {
         "status" => type.HasStatus,
         "scale" => type.Scale is not null,
-        "eviction" => type.HasEviction,
+        "eviction" or "binding" => type.HasEviction,
         _ => false,
     };
 

@@ -59,6 +59,41 @@ internal sealed partial class ClusterApi
         }
     }
 
+    /// <summary>POST pods/{name}/binding: the scheduler's way to set spec.nodeName, once (409 if the pod is already bound).</summary>
+    public JsonObject Bind(ResourceType podType, string ns, string name, JsonObject binding)
+    {
+        lock (Store.Sync)
+        {
+            var pod = Store.Get(ResourceRegistry.Pods, ns, name) ?? throw ApiError.NotFound(podType, name);
+            var node = (string?)binding["target"]?["name"];
+            if (string.IsNullOrEmpty(node))
+            {
+                throw ApiError.Invalid(podType, name, [FieldError.Required("target.name")]);
+            }
+
+            if (!string.IsNullOrEmpty((string?)pod["spec"]?["nodeName"]))
+            {
+                throw ApiError.Conflict(podType, name, $"pod {name} is already assigned to node \"{pod["spec"]!["nodeName"]}\"");
+            }
+
+            if (pod["metadata"]?["deletionTimestamp"] is not null)
+            {
+                throw ApiError.Conflict(podType, name, "pod is being deleted, cannot be assigned to a host");
+            }
+
+            var next = pod.DeepClone().AsObject();
+            if (next["spec"] is not JsonObject spec)
+            {
+                spec = new JsonObject();
+                next["spec"] = spec;
+            }
+
+            spec["nodeName"] = node;
+            Store.Write(ResourceRegistry.Pods, next, "MODIFIED", pod);
+            return StatusBody.Success();
+        }
+    }
+
     private static bool IsHealthy(JsonObject pod) =>
         pod["metadata"]?["deletionTimestamp"] is null
         && pod["status"]?["conditions"] is JsonArray conditions

@@ -16,6 +16,7 @@ internal sealed record ResourceType(string Group, string Version, string Plural,
     /// <summary>The scale subresource, if served: JSON paths of spec and status replicas and of the label selector string.</summary>
     public ScalePaths? Scale { get; init; }
 
+    /// <summary>Pods: the eviction and binding subresources.</summary>
     public bool HasEviction { get; init; }
 
     /// <summary>openAPIV3Schema of a custom resource version; null for built-ins.</summary>

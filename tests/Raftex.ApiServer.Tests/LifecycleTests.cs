@@ -129,4 +129,16 @@ public sealed class LifecycleTests
         await s.Client.CoreV1.CreateNamespacedPodAsync(owned, "default");
         await s.Client.CoreV1.ReadNamespacedPodAsync("y-0", "default");
     }
+
+    [Fact]
+    public async Task Binding_assigns_a_node_once()
+    {
+        await using var s = await TestServer.StartAsync();
+        await s.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p"), "default");
+        var binding = new V1Binding { Metadata = new V1ObjectMeta { Name = "p" }, Target = new V1ObjectReference { Kind = "Node", Name = "n1" } };
+        await s.Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", "default");
+        Assert.Equal("n1", (await s.Client.CoreV1.ReadNamespacedPodAsync("p", "default")).Spec.NodeName);
+        binding.Target.Name = "n2";
+        await TestServer.FailsAsync(() => s.Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", "default"), HttpStatusCode.Conflict);
+    }
 }
