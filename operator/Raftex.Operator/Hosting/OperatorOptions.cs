@@ -24,6 +24,9 @@ public sealed record OperatorOptions
     /// <summary>Port of /metrics on 0.0.0.0 (0: no metrics endpoint).</summary>
     public int MetricsPort { get; init; } = 8080;
 
+    /// <summary>Address the metrics endpoint binds (all interfaces by default, so Prometheus can scrape the pod).</summary>
+    public System.Net.IPAddress MetricsAddress { get; init; } = System.Net.IPAddress.Any;
+
     /// <summary>Deadline of each Admin call to a node.</summary>
     public TimeSpan AdminTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -48,6 +51,7 @@ public sealed record OperatorOptions
                 "--lease-name" => o with { LeaseName = Value() },
                 "--identity" => o with { Identity = Value() },
                 "--metrics-port" => o with { MetricsPort = ParsePort(Value()) },
+                "--metrics-address" => o with { MetricsAddress = System.Net.IPAddress.TryParse(Value(), out var address) ? address : throw new ArgumentException($"--metrics-address must be an IP address, got '{args[i]}'") },
                 "--workers" => o with { Workers = int.TryParse(Value(), out var w) && w is >= 1 and <= 64 ? w : throw new ArgumentException($"--workers must be 1-64, got '{args[i]}'") },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };

@@ -25,7 +25,7 @@ public static class OperatorProcess
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.MetricsPort == 0 ? 0 : options.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.MetricsAddress, options.MetricsPort));
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OperatorMetrics.MeterName).AddPrometheusExporter());
         await using var app = builder.Build();
         if (options.MetricsPort != 0)

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+using Raftex.Operator.Api;
+
+namespace Raftex.Operator.Tests.EndToEnd;
+
+public sealed class OperatorProcessTests
+{
+    [Fact]
+    public async Task The_operator_process_bootstraps_a_cluster_through_a_kubeconfig_and_serves_metrics()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("raftex-operator-");
+        // KubernetesClient refuses a kubeconfig user without credentials (ApiServerHost.WriteKubeconfig writes `user: {}`),
+        // so this one carries a token the embedded server does not check.
+        var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: local
+              cluster:
+                server: {h.Host.Url.GetLeftPart(UriPartial.Authority)}
+            users:
+            - name: local
+              user:
+                token: test
+            contexts:
+            - name: local
+              context:
+                cluster: local
+                user: local
+                namespace: default
+            current-context: local
+            """);
+        await h.CreateAsync();
+        var port = FreePort();
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "raftex-operator.dll"), "run", "--kubeconfig", kubeconfig, "--namespace", "default",
+                "--lease-namespace", "default", "--identity", "test-replica", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--metrics-address", "127.0.0.1" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            ExchangeCluster cluster;
+            var bootstrapped = false;
+            do
+            {
+                Assert.False(process.HasExited, "operator exited: " + string.Join("\n", output));
+                cluster = await h.GetAsync();
+                bootstrapped = cluster.Status?.ClusterId is not null
+                    && (await h.Kube.AppsV1.ListNamespacedStatefulSetAsync("default")).Items.Any(s => s.Metadata.Name == "xc1");
+                if (!bootstrapped) { await Task.Delay(100); }
+            }
+            while (!bootstrapped && DateTime.UtcNow < deadline);
+
+            Assert.True(bootstrapped, "not bootstrapped within 60 s: " + string.Join("\n", output));
+            var lease = await h.Kube.CoordinationV1.ReadNamespacedLeaseAsync("raftex-operator", "default");
+            Assert.Equal("test-replica", lease.Spec.HolderIdentity);
+
+            using var http = new HttpClient();
+            // The counter moves when the first reconcile returns, which may be after the status we saw was written.
+            string metrics;
+            do
+            {
+                metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+                if (!metrics.Contains("raftex_operator_reconciles_total", StringComparison.Ordinal)) { await Task.Delay(100); }
+            }
+            while (!metrics.Contains("raftex_operator_reconciles_total", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+            Assert.Contains("raftex_operator_reconciles_total", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
