@@ -21,6 +21,7 @@ public sealed class LeaderElector
     private (string? Holder, DateTime? RenewTime, int? Transitions, string? ResourceVersion) _observedRecord;
     private DateTimeOffset _observedTime;
     private bool _isLeader;
+    private CancellationTokenSource? _term;
     private long _parkedUntilTicks;
 
     /// <summary>Creates an elector; nothing happens until <see cref="RunAsync"/>.</summary>
@@ -93,7 +94,19 @@ public sealed class LeaderElector
                 return;
             }
 
-            await LeadAsync(lead, acquiredAt, cancellationToken).ConfigureAwait(false);
+            var workEnded = await LeadAsync(lead, acquiredAt, cancellationToken).ConfigureAwait(false);
+            if (workEnded && !cancellationToken.IsCancellationRequested)
+            {
+                // Give the other replicas a full lease duration to pick up the released lease before campaigning again.
+                try
+                {
+                    await ParkAsync(_options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -111,13 +124,15 @@ public sealed class LeaderElector
         }
     }
 
-    private async Task LeadAsync(Func<CancellationToken, Task> lead, DateTimeOffset acquiredAt, CancellationToken cancellationToken)
+    /// <summary>Leads until leadership is lost or given up; true when it was given up because the work ended by itself.</summary>
+    private async Task<bool> LeadAsync(Func<CancellationToken, Task> lead, DateTimeOffset acquiredAt, CancellationToken cancellationToken)
     {
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         lock (_lock)
         {
             _isLeader = true;
+            _term = leading;
         }
 
         // The deadline is a timer, not a check in the renew loop: a renew call that hangs must not keep us leading.
@@ -125,8 +140,9 @@ public sealed class LeaderElector
         using var deadline = _time.CreateTimer(_ => StepDown(leading, "renew deadline passed"), null, first > TimeSpan.Zero ? first : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
 
         _logger.LogInformation("Replica {Identity} became leader of lease {Namespace}/{Lease}", Identity, _options.Namespace, _options.LeaseName);
-        LeadershipChanged?.Invoke(true);
+        Notify(true);
         var work = Task.Run(() => lead(leading.Token), CancellationToken.None);
+        var workEnded = false;
         while (!leading.IsCancellationRequested)
         {
             try
@@ -141,7 +157,7 @@ public sealed class LeaderElector
                     // our deadline from attemptStart keeps us on the safe side.
                     lock (_lock)
                     {
-                        if (_isLeader)
+                        if (_isLeader && ReferenceEquals(_term, leading))
                         {
                             var remaining = attemptStart + _options.RenewDeadline - _time.GetUtcNow();
                             if (remaining > TimeSpan.Zero)
@@ -154,6 +170,13 @@ public sealed class LeaderElector
                 else if (ObservedLeader != Identity)
                 {
                     StepDown(leading, $"lease taken by {ObservedLeader}");
+                }
+
+                // Work that ended by itself (a crashed controller) must not keep the lease from a replica that would work.
+                if (work.IsCompleted && !leading.IsCancellationRequested)
+                {
+                    workEnded = true;
+                    StepDown(leading, "the leader's work ended");
                 }
             }
             catch (OperationCanceledException) when (leading.IsCancellationRequested)
@@ -175,24 +198,69 @@ public sealed class LeaderElector
         {
             _logger.LogError(e, "Leader work of {Identity} failed", Identity);
         }
+
+        // Our work has stopped, so handing the lease over early is safe; a lost lease is not ours to release.
+        if (workEnded || cancellationToken.IsCancellationRequested)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+
+        return workEnded;
+    }
+
+    private async Task ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.RetryPeriod, _time);
+        try
+        {
+            var lease = await _client.GetAsync(_options.Namespace, _options.LeaseName, timeout.Token).ConfigureAwait(false);
+            if (lease?.Spec is not { } spec || !string.Equals(spec.HolderIdentity, Identity, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            lease.Spec = spec with { HolderIdentity = null, LeaseDurationSeconds = 1, RenewTime = _time.GetUtcNow().UtcDateTime };
+            Observe(await _client.ReplaceAsync(lease, timeout.Token).ConfigureAwait(false), _time.GetUtcNow());
+            _logger.LogInformation("Replica {Identity} released lease {Namespace}/{Lease}", Identity, _options.Namespace, _options.LeaseName);
+        }
+        catch (Exception e)
+        {
+            // Best effort: without the release the others take over after the lease expires, as after a crash.
+            _logger.LogDebug(e, "Release of lease {Namespace}/{Lease} by {Identity} failed", _options.Namespace, _options.LeaseName, Identity);
+        }
     }
 
     private void StepDown(CancellationTokenSource leading, string why)
     {
         lock (_lock)
         {
-            if (!_isLeader)
+            // A deadline timer of an earlier term can fire late; only the current term may be ended.
+            if (!_isLeader || !ReferenceEquals(_term, leading))
             {
                 return;
             }
 
             _isLeader = false;
+            _term = null;
         }
 
         // Cancel first, log after: the point is that work stops at this instant.
         leading.Cancel();
         _logger.LogWarning("Replica {Identity} stopped leading lease {Namespace}/{Lease}: {Reason}", Identity, _options.Namespace, _options.LeaseName, why);
-        LeadershipChanged?.Invoke(false);
+        Notify(false);
+    }
+
+    private void Notify(bool leading)
+    {
+        try
+        {
+            LeadershipChanged?.Invoke(leading);
+        }
+        catch (Exception e)
+        {
+            // This may run on a timer thread, where an exception would take the process down.
+            _logger.LogError(e, "LeadershipChanged handler failed");
+        }
     }
 
     private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)

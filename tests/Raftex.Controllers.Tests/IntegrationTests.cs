@@ -65,7 +65,8 @@ public sealed class IntegrationTests
         await client.CoreV1.DeleteNamespacedConfigMapAsync("a-mirror", "default");
         await UntilMirroredAsync(client, "a", "2");
         Assert.True(op.Sources.HasSynced);
-        Assert.NotEmpty(op.Mirrors.Cache.ListByOwner(op.Sources.Cache.Get(new ObjectKey("default", "a"))!.Metadata.Uid));
+        var ownerUid = op.Sources.Cache.Get(new ObjectKey("default", "a"))!.Metadata.Uid;
+        await Poll.UntilAsync(() => op.Mirrors.Cache.ListByOwner(ownerUid).Count == 1, "the owner index finds the re-created mirror", Deadline);
     }
 
     [Fact]

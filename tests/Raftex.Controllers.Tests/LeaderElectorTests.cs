@@ -13,6 +13,7 @@ public sealed class LeaderElectorTests
     {
         private readonly CancellationTokenSource _cts = new();
         private readonly FakeTimeProvider _time;
+        private readonly FakeLeaseStore _store;
         private readonly Lock _lock = new();
         private Task? _run;
         private bool _acting;
@@ -20,6 +21,7 @@ public sealed class LeaderElectorTests
         public Replica(string identity, FakeLeaseStore store, FakeTimeProvider time)
         {
             _time = time;
+            _store = store;
             Elector = new LeaderElector(store.For(identity), new LeaderElectionOptions { Namespace = "raftex", LeaseName = "raftex-operator", Identity = identity }, time);
         }
 
@@ -46,6 +48,8 @@ public sealed class LeaderElectorTests
 
         public async ValueTask DisposeAsync()
         {
+            // Shutdown releases the lease; with a frozen clock a hung call would never time out.
+            _store.Set(Identity, FakeLeaseStore.Reach.Healthy);
             await _cts.CancelAsync();
             if (_run is not null)
             {
@@ -254,6 +258,50 @@ public sealed class LeaderElectorTests
         }
 
         Assert.True(replicas.Count(r => r.Terms.Count > 0) >= 2, "leadership never moved, so the test proved nothing: " + string.Join(" ", replicas.Select(r => $"{r.Identity}:{string.Join(",", r.Terms.Select(t => $"{(t.Start - T0).TotalSeconds}-{(t.Stop - T0)?.TotalSeconds}"))}")));
+    }
+
+    [Fact]
+    public async Task A_leader_whose_work_ended_steps_down_so_another_replica_can_work()
+    {
+        var (store, time) = World();
+        var elector = new LeaderElector(store.For("a"), new LeaderElectionOptions { Namespace = "raftex", LeaseName = "raftex-operator", Identity = "a" }, time);
+        var changes = new List<bool>();
+        elector.LeadershipChanged += leading =>
+        {
+            lock (changes)
+            {
+                changes.Add(leading);
+            }
+        };
+        using var cts = new CancellationTokenSource();
+        var run = elector.RunAsync(_ => throw new InvalidOperationException("controller crashed"), cts.Token);
+        await Poll.UntilAsync(() => elector.ParkedUntil > time.GetUtcNow(), "the elector waits for its first renew");
+
+        bool SteppedDown()
+        {
+            lock (changes)
+            {
+                return changes.Count >= 2;
+            }
+        }
+
+        // The crashed work completes on the thread pool; renews every 2 s notice it at the first one after.
+        for (var i = 0; i < 5 && !SteppedDown(); i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(2));
+            await Poll.UntilAsync(() => SteppedDown() || elector.ParkedUntil > time.GetUtcNow(), "the elector renews or steps down");
+        }
+
+        Assert.Equal([true, false], changes.Take(2));
+
+        // It hands the lease over (released, not left to expire) and stays out of the race for a lease duration.
+        await Poll.UntilAsync(() => store.Lease!.Spec.HolderIdentity is null && elector.ParkedUntil > time.GetUtcNow(), "the lease is released");
+        var parkedUntil = elector.ParkedUntil!.Value;
+        Assert.Equal(TimeSpan.FromSeconds(15), parkedUntil - time.GetUtcNow());
+        Assert.Equal(1, store.Lease!.Spec.LeaseDurationSeconds);
+        Assert.False(elector.IsLeader);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Theory]
