@@ -52,9 +52,11 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    private bool _disposed;
+
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (!_disposed && !_process.HasExited)
         {
             _process.Kill();
             _process.WaitForExit();
@@ -64,6 +66,7 @@ internal sealed class ChildProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        _disposed = true;
         _process.Dispose();
     }
 

@@ -32,6 +32,7 @@ await RunSessionsAsync(TimeSpan.FromSeconds(3), null);
 var sessions = new Latencies();
 var sessionElapsed = await RunSessionsAsync(TimeSpan.FromSeconds(seconds), sessions);
 var termAfterSessions = await cluster.TermAsync();
+Console.WriteLine("raftex leader metrics after sessions: " + await cluster.LeaderMetricsAsync(await cluster.LeaderAsync(TimeSpan.FromSeconds(10))));
 var sessionRate = sessions.Count / sessionElapsed.TotalSeconds;
 Console.WriteLine(string.Format(inv, "raftex sessions: {0} sessions, {1} outstanding: {2:F0} orders/s, p50 {3:F2} ms, p99 {4:F2} ms, p99.9 {5:F2} ms, errors {6}",
     Sessions, Outstanding, sessionRate, sessions.Percentile(0.5), sessions.Percentile(0.99), sessions.Percentile(0.999), sessions.Errors));

@@ -49,6 +49,23 @@ internal sealed class RaftexCluster : IDisposable
 
     public void Kill(int id) => _processes[id]?.Kill();
 
+    /// <summary>Mean of the leader-side histograms worth printing beside the client figures (from /metrics).</summary>
+    public async Task<string> LeaderMetricsAsync(int id)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{_ports[id].Http}/metrics")).ConfigureAwait(false);
+        var parts = new List<string>();
+        foreach (var name in new[] { "raftex_wal_fsync_seconds", "raftex_wal_append_seconds", "raftex_order_latency_seconds" })
+        {
+            double Value(string suffix) => text.Split('\n').Where(l => l.StartsWith(name + suffix, StringComparison.Ordinal))
+                .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+            var count = Value("_count");
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} n={count:F0} mean={(count > 0 ? Value("_sum") / count * 1000 : 0):F3}ms"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
     public async Task<NodeStatus?> StatusAsync(int id)
     {
         using var admin = AdminClient.Connect(new Uri($"http://127.0.0.1:{_ports[id].Admin}"), TimeSpan.FromSeconds(2));
@@ -116,6 +133,8 @@ internal sealed class RaftexCluster : IDisposable
         {
             p?.Dispose();
         }
+
+        Array.Clear(_processes);
 
         try
         {

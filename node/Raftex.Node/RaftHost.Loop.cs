@@ -110,9 +110,31 @@ internal sealed partial class RaftHost
 
                 DrainProposals();
                 var changed = false;
-                while (_raft.HasReady())
+                // The fsync of a Ready runs off this thread: while it is in flight the loop keeps stepping acks and
+                // taking proposals (they form the next batch), and the Ready is finished once the sync is done.
+                while (true)
                 {
-                    changed |= HandleReady(_raft.GetReady());
+                    if (_syncing is { } inflight)
+                    {
+                        if (!inflight.Sync.IsCompleted)
+                        {
+                            break;
+                        }
+
+                        _syncing = null;
+                        inflight.Sync.GetAwaiter().GetResult();
+                        _metrics.FsyncTook(inflight.Started);
+                        FinishReady(inflight.Ready);
+                        changed = true;
+                        continue;
+                    }
+
+                    if (!_raft.HasReady())
+                    {
+                        break;
+                    }
+
+                    changed |= StartReady(_raft.GetReady());
                 }
 
                 if (changed || ticks > 0 || Stopwatch.GetTimestamp() - lastPublish > Stopwatch.Frequency / 100)
@@ -179,7 +201,10 @@ internal sealed partial class RaftHost
         }
     });
 
-    private bool HandleReady(Ready rd)
+    private (Ready Ready, Task Sync, long Started)? _syncing;
+
+    /// <summary>Persists a Ready: sends what may go before the fsync, writes the batch, and either finishes it or leaves its fsync in flight.</summary>
+    private bool StartReady(Ready rd)
     {
         var changed = false;
         if (rd.SoftState is { } soft)
@@ -208,13 +233,6 @@ internal sealed partial class RaftHost
             _metrics.AppendTook(started);
         }
 
-        if (rd.MustSync || rd.Snapshot is not null)
-        {
-            var started = Stopwatch.GetTimestamp();
-            _data.Wal.Sync();
-            _metrics.FsyncTook(started);
-        }
-
         if (rd.HardState is { } hs)
         {
             _storage.SetHardState(hs);
@@ -226,6 +244,31 @@ internal sealed partial class RaftHost
             TrackLogTime(rd.Entries);
         }
 
+        if (rd.MustSync || rd.Snapshot is not null)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var wal = _data.Wal;
+            _syncing = (rd, Task.Run(() =>
+            {
+                try
+                {
+                    wal.Sync();
+                }
+                finally
+                {
+                    Signal();
+                }
+            }), started);
+            return changed;
+        }
+
+        FinishReady(rd);
+        return changed;
+    }
+
+    /// <summary>After the Ready is durable: votes and acks go out, committed entries go to the applier, and Raft advances.</summary>
+    private void FinishReady(Ready rd)
+    {
         // Votes and acks vouch for what was just made durable.
         _transport.Send(rd.MessagesAfterPersist);
 
@@ -244,7 +287,6 @@ internal sealed partial class RaftHost
                         MemberRemoved?.Invoke(cc.NodeId);
                     }
 
-                    changed = true;
                     _logger.LogInformation("Membership change {Type} of node {Node} applied at {Index}: {Members}", cc.Type, cc.NodeId, e.Index, cs);
                 }
             }
@@ -261,7 +303,6 @@ internal sealed partial class RaftHost
         }
 
         _raft.Advance(rd);
-        return changed;
     }
 
     private void OnSoftState(SoftState soft)
