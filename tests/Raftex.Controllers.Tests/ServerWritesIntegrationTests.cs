@@ -89,6 +89,56 @@ public sealed class ServerWritesIntegrationTests
         await running.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_reconciler_that_writes_status_every_time_does_not_loop_on_its_own_writes()
+    {
+        await using var server = await ApiServerHost.StartAsync(new ApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100) });
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = server.Url.ToString() });
+        var resources = new KubernetesResourceClient<V1Deployment>(client, "default");
+        var informer = new Informer<V1Deployment>("Deployment", resources);
+        var reconciler = new StatusStampingReconciler(informer, new StatusWriter<V1Deployment>(resources));
+        var controller = new Controller<V1Deployment>("Deployment", informer, reconciler, new ControllerOptions { Workers = 1 });
+        using var cts = new CancellationTokenSource();
+        var running = Task.WhenAll(informer.RunAsync(cts.Token), controller.RunAsync(cts.Token));
+        await client.AppsV1.CreateNamespacedDeploymentAsync(NewDeployment("d"), "default");
+
+        // The status write comes back through the watch as a MODIFIED event with the same generation.
+        await Poll.UntilAsync(() => informer.Cache.Get(new ObjectKey("default", "d"))?.Status?.ObservedGeneration == 1, "the status write reaches the cache");
+
+        // One worker takes keys in order: once a key queued after that event has run, a reconcile it caused would have too.
+        await client.AppsV1.CreateNamespacedDeploymentAsync(NewDeployment("barrier"), "default");
+        await Poll.UntilAsync(() => reconciler.Count("barrier") == 1, "the barrier reconcile");
+        Assert.Equal(1, reconciler.Count("d"));
+
+        // A spec change still reconciles.
+        var d = await client.AppsV1.ReadNamespacedDeploymentAsync("d", "default");
+        d.Spec.Replicas = 2;
+        await client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "d", "default");
+        await Poll.UntilAsync(() => reconciler.Count("d") == 2, "the spec change reconciles");
+
+        await cts.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class StatusStampingReconciler(Informer<V1Deployment> informer, StatusWriter<V1Deployment> writer) : IReconciler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new();
+
+        public int Count(string name) => _counts.GetValueOrDefault(name);
+
+        public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        {
+            _counts.AddOrUpdate(key.Name, 1, (_, n) => n + 1);
+            if (informer.Cache.Get(key) is { } current)
+            {
+                // A status that differs on every call, as a naive reconciler's would.
+                await writer.WriteAsync(current, x => x.Status = new V1DeploymentStatus { Replicas = _counts[key.Name] }, cancellationToken);
+            }
+
+            return ReconcileResult.Done;
+        }
+    }
+
     private sealed class NoopReconciler : IReconciler
     {
         public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => Task.FromResult(ReconcileResult.Done);
