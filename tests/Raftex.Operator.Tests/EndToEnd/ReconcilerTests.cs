@@ -195,4 +195,58 @@ public sealed class ReconcilerTests
         Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, e.Response.StatusCode);
         Assert.Contains("storage.size is immutable", e.Response.Content, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_new_operator_instance_resumes_a_roll_from_status()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateAsync();
+        await h.RunUntilAsync(OperatorHarness.Converged);
+        h.Raft.Calls.Clear();
+        await h.UpdateSpecAsync(c => c.Spec.Image = "raftex/node:1.1");
+
+        // The first operator records and evicts xc1-2, then dies before seeing the replacement.
+        await h.Reconciler.ReconcileAsync(h.Key, CancellationToken.None);
+        var recorded = (await h.GetAsync()).Status!.Progress!;
+        Assert.Equal(OperationStep.Restarting, recorded.Step);
+        Assert.Equal("xc1-2", recorded.Pod);
+        await h.Pods.SyncAsync();
+
+        var successor = new ExchangeClusterReconciler(h.Kube, h.Connector, options: new ReconcilerOptions { VolatileStatusInterval = TimeSpan.Zero });
+        var rounds = 0;
+        do
+        {
+            await successor.ReconcileAsync(h.Key, CancellationToken.None);
+            await h.Pods.SyncAsync();
+        }
+        while (++rounds < 40 && !OperatorHarness.Converged(await h.GetAsync()));
+
+        Assert.True(OperatorHarness.Converged(await h.GetAsync()));
+        var created = h.Raft.Calls.Where(c => c.StartsWith("PodCreated", StringComparison.Ordinal) || c.StartsWith("Transfer", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["PodCreated(2)", "PodCreated(1)", "TransferLeadership(1→2)", "PodCreated(0)"], created);
+    }
+
+    [Fact]
+    public async Task Supervised_rollout_waits_for_the_approval_annotation_before_the_leader()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateAsync();
+        await h.RunUntilAsync(OperatorHarness.Converged);
+        h.Raft.Calls.Clear();
+        await h.UpdateSpecAsync(c =>
+        {
+            c.Spec.Image = "raftex/node:1.1";
+            c.Spec.UpdateStrategy = new UpdateStrategySpec { Type = UpdateStrategyType.Supervised };
+        });
+
+        var held = await h.RunUntilAsync(c => c.Status?.Progress?.Step == OperationStep.AwaitingApproval);
+        for (var i = 0; i < 3; i++) { await h.RoundAsync(); }
+        Assert.DoesNotContain(h.Raft.Calls, c => c.StartsWith("Transfer", StringComparison.Ordinal) || c == "PodCreated(0)");
+        var progressing = (await h.GetAsync()).Status!.Conditions!.Single(c => c.Type == ClusterConditions.Progressing);
+        Assert.Contains("raftex.io/approve-leader-restart=" + held.Status!.UpdateRevision, progressing.Message, StringComparison.Ordinal);
+
+        await h.UpdateSpecAsync(c => c.Metadata.Annotations = new Dictionary<string, string> { [ChildLabels.ApproveLeaderRestart] = held.Status.UpdateRevision! });
+        await h.RunUntilAsync(c => OperatorHarness.Converged(c) && h.Raft.Calls.Contains("PodCreated(0)"));
+        Assert.True(h.Raft.Calls.IndexOf("TransferLeadership(1→2)") < h.Raft.Calls.IndexOf("PodCreated(0)"));
+    }
 }
