@@ -20,6 +20,11 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
 
     private volatile bool _running;
 
+    private static IEnumerable<ObjectKey> ClusterOf(k8s.Models.V1Pod pod) =>
+        pod.Metadata.Labels is { } labels && labels.TryGetValue(Builders.ChildLabels.Cluster, out var cluster)
+            ? [new ObjectKey(pod.Metadata.NamespaceProperty ?? string.Empty, cluster)]
+            : [];
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -30,8 +35,20 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
         var controller = new Controller<ExchangeCluster>(ExchangeCluster.KindName, informer, reconciler,
             new ControllerOptions { Workers = options.Workers }, clock, loggers.CreateLogger("controller"));
 
-        // The cache is kept warm on every replica, so a newly elected leader starts from a synced informer.
-        var informing = informer.RunAsync(cancellationToken);
+        // Children wake their cluster: pods by label (their owner is the StatefulSet), the rest by owner reference.
+        var pods = new Informer<k8s.Models.V1Pod>("Pod", ChildSources.Pods(kube, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        var statefulSets = new Informer<k8s.Models.V1StatefulSet>("StatefulSet", ChildSources.StatefulSets(kube, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        var services = new Informer<k8s.Models.V1Service>("Service", ChildSources.Services(kube, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        var configMaps = new Informer<k8s.Models.V1ConfigMap>("ConfigMap", ChildSources.ConfigMaps(kube, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        controller
+            .Watches(pods, ClusterOf)
+            .Owns(statefulSets, ExchangeCluster.KindName)
+            .Owns(services, ExchangeCluster.KindName)
+            .Owns(configMaps, ExchangeCluster.KindName);
+
+        // Caches are kept warm on every replica, so a newly elected leader starts from synced informers.
+        var informing = Task.WhenAll(informer.RunAsync(cancellationToken), pods.RunAsync(cancellationToken),
+            statefulSets.RunAsync(cancellationToken), services.RunAsync(cancellationToken), configMaps.RunAsync(cancellationToken));
         try
         {
             if (options.LeaderElection)

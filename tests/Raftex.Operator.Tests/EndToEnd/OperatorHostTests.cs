@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Raftex.Operator.Hosting;
 using Raftex.Operator.Reconciling;
@@ -39,6 +40,39 @@ public sealed class OperatorHostTests
         await stop.CancelAsync();
         await Task.WhenAll(running);
         Assert.False(a.IsLeading || b.IsLeading);
+    }
+
+    [Fact]
+    public async Task A_deleted_child_wakes_its_cluster_without_waiting_for_the_poll()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var host = new OperatorHost(h.Kube, h.Connector,
+            new OperatorOptions { Namespace = OperatorHarness.Ns, LeaderElection = false },
+            NullLoggerFactory.Instance,
+            reconcilerOptions: new ReconcilerOptions { ActivePoll = TimeSpan.FromMilliseconds(50), SteadyPoll = TimeSpan.FromHours(1), VolatileStatusInterval = TimeSpan.Zero });
+        var running = host.RunAsync(stop.Token);
+
+        await h.CreateAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && !OperatorHarness.Converged(await h.GetAsync()))
+        {
+            await h.Pods.SyncAsync();
+        }
+
+        Assert.True(OperatorHarness.Converged(await h.GetAsync()));
+        await h.Kube.CoreV1.DeleteNamespacedServiceAsync("xc1", OperatorHarness.Ns);
+        // With an hour-long steady poll only the Service watch can bring it back within the deadline.
+        var back = false;
+        while (DateTime.UtcNow < deadline && !back)
+        {
+            back = (await h.Kube.CoreV1.ListNamespacedServiceAsync(OperatorHarness.Ns)).Items.Any(s => s.Metadata.Name == "xc1");
+            if (!back) { await Task.Delay(50); }
+        }
+
+        Assert.True(back, "the deleted client Service was not recreated");
+        await stop.CancelAsync();
+        await running;
     }
 
     [Fact]
