@@ -12,6 +12,7 @@ namespace Raftex.Client;
 /// </summary>
 public sealed class OrderSessionClient : IAsyncDisposable
 {
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
     private readonly ExchangeClientOptions _options;
     private readonly NodeChannels _channels;
     private readonly Lock _gate = new();
@@ -205,6 +206,8 @@ public sealed class OrderSessionClient : IAsyncDisposable
             {
                 while (reader.TryRead(out var request))
                 {
+                    // Buffer all but the last command of a burst: one flush per burst instead of one per command.
+                    stream.WriteOptions = reader.TryPeek(out _) ? BufferedWrite : WriteOptions.Default;
                     await stream.WriteAsync(request, ct).ConfigureAwait(false);
                 }
             }
