@@ -34,7 +34,8 @@ public sealed class ExchangeClusterReconciler : IReconciler
     private readonly StatusWriter<ExchangeCluster> _status;
     private readonly ChildApplier _children;
     private readonly ClusterEvents _events;
-    private readonly HashSet<(string Uid, long Generation)> _warned = [];
+    // Workers reconcile different clusters concurrently, so the set of warnings already given is shared state.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Uid, long Generation, string Message), bool> _warned = new();
 
     /// <summary>Creates the reconciler.</summary>
     public ExchangeClusterReconciler(IKubernetes kube, IAdminConnector admin, TimeProvider? time = null, ReconcilerOptions? options = null, ILogger? logger = null)
@@ -311,7 +312,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
     private async Task WarnOnceAsync(ExchangeCluster cluster, string reason, string message, CancellationToken ct)
     {
-        if (_warned.Add((cluster.Metadata.Uid ?? cluster.Metadata.Name, cluster.Metadata.Generation ?? 0)))
+        if (_warned.TryAdd((cluster.Metadata.Uid ?? cluster.Metadata.Name, cluster.Metadata.Generation ?? 0, message), true))
         {
             await _events.RecordAsync(cluster, reason, message, true, ct).ConfigureAwait(false);
         }

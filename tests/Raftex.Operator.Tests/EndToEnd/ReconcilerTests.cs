@@ -186,6 +186,18 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task Every_spec_warning_becomes_one_warning_event()
+    {
+        await using var h = await OperatorHarness.StartAsync(voters: 4);
+        await h.CreateAsync(replicas: 4, image: "raftex/node");
+        for (var i = 0; i < 3; i++) { await h.RoundAsync(); }
+        var warnings = (await h.Kube.CoreV1.ListNamespacedEventAsync(OperatorHarness.Ns)).Items.Where(e => e.Reason == "SpecWarning").ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, e => e.Message.StartsWith("spec.replicas:", StringComparison.Ordinal) && e.Type == "Warning");
+        Assert.Contains(warnings, e => e.Message.StartsWith("spec.image:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_api_server_refuses_a_storage_resize()
     {
         await using var h = await OperatorHarness.StartAsync();
