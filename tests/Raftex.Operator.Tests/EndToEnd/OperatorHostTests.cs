@@ -76,6 +76,46 @@ public sealed class OperatorHostTests
     }
 
     [Fact]
+    public async Task The_operator_converges_after_dropped_watches_and_an_api_server_restart()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var host = new OperatorHost(h.Kube, h.Connector, new OperatorOptions { Namespace = OperatorHarness.Ns, LeaseNamespace = OperatorHarness.Ns },
+            NullLoggerFactory.Instance, reconcilerOptions: new ReconcilerOptions { ActivePoll = TimeSpan.FromMilliseconds(50), SteadyPoll = TimeSpan.FromSeconds(1), VolatileStatusInterval = TimeSpan.Zero });
+        var running = host.RunAsync(stop.Token);
+        await h.CreateAsync();
+        await ConvergeAsync(h, c => true);
+
+        h.Host.DropWatches();
+        var first = await h.UpdateSpecAsync(c => c.Spec.Image = "raftex/node:1.1");
+        await ConvergeAsync(h, c => c.Status!.ObservedGeneration == first.Metadata.Generation);
+
+        // Restart with data kept: resuming a watch from an old resourceVersion now gets 410 Gone and must re-list.
+        await h.Host.RestartAsync(keepData: true);
+        var second = await h.UpdateSpecAsync(c => c.Spec.Image = "raftex/node:1.2");
+        var done = await ConvergeAsync(h, c => c.Status!.ObservedGeneration == second.Metadata.Generation);
+        var pods = await h.Kube.CoreV1.ListNamespacedPodAsync(OperatorHarness.Ns);
+        Assert.All(pods.Items, p => Assert.Equal("raftex/node:1.2", p.Spec.Containers[0].Image));
+        Assert.Equal(done.Status!.UpdateRevision, done.Status.CurrentRevision);
+
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task<Raftex.Operator.Api.ExchangeCluster> ConvergeAsync(OperatorHarness h, Func<Raftex.Operator.Api.ExchangeCluster, bool> also)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await h.Pods.SyncAsync();
+            var cluster = await h.GetAsync();
+            if (OperatorHarness.Converged(cluster) && also(cluster)) { return cluster; }
+        }
+
+        throw new Xunit.Sdk.XunitException("not converged within 60 s: " + KubernetesJson.Serialize((await h.GetAsync()).Status));
+    }
+
+    [Fact]
     public void Options_parse_with_precise_errors()
     {
         var o = OperatorOptions.Parse(["--kubeconfig", "/k", "--namespace", "trading", "--leader-election", "false", "--metrics-port", "9090"]);
