@@ -229,10 +229,24 @@ internal sealed class AdminService(
         var waiter = new TaskWaiter();
         host.ProposeConfChange(change, waiter);
         var reply = await waiter.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        // The applier completes the proposal; the loop publishes the new membership on its next round.
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.ElectionMs / 1000);
+        while (!Reflects(host.View.ConfState, change) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1, context.CancellationToken).ConfigureAwait(false);
+        }
+
         var response = new MembershipChangeResponse { Index = reply.LogIndex };
         response.Members.AddRange(Status().Members);
         return response;
     }
+
+    private static bool Reflects(ConfState members, ConfChange change) => change.Type switch
+    {
+        ConfChangeType.AddLearner => members.IsLearner(change.NodeId),
+        ConfChangeType.PromoteLearner => members.IsVoter(change.NodeId),
+        _ => !members.IsMember(change.NodeId),
+    };
 
     private void RequireLeader()
     {
