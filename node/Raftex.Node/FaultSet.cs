@@ -10,7 +10,8 @@ namespace Raftex.Node;
 internal sealed class FaultSet(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private List<(Fault Fault, DateTimeOffset Expires)> _faults = [];
+    // Replaced, never mutated, once published: readers may look at its count without the lock.
+    private volatile List<(Fault Fault, DateTimeOffset Expires)> _faults = [];
 
     /// <summary>Raised with a description whenever faults are set, cleared, or expire.</summary>
     public event Action<string>? Changed;
@@ -74,6 +75,12 @@ internal sealed class FaultSet(TimeProvider time)
     /// <summary>Should a message to (outbound) or from (inbound) this peer be dropped now?</summary>
     public bool Drops(long peer, bool outbound)
     {
+        if (_faults.Count == 0)
+        {
+            // The common case, checked for every message: no lock.
+            return false;
+        }
+
         var faults = Snapshot();
         foreach (var (f, _) in faults)
         {
@@ -99,6 +106,11 @@ internal sealed class FaultSet(TimeProvider time)
     public TimeSpan DelayFor(long peer)
     {
         var total = TimeSpan.Zero;
+        if (_faults.Count == 0)
+        {
+            return total;
+        }
+
         foreach (var (f, _) in Snapshot())
         {
             if (f.Delay is { } d && Covers(d.PeerNodeIds, peer))
@@ -116,6 +128,11 @@ internal sealed class FaultSet(TimeProvider time)
     {
         var offset = TimeSpan.Zero;
         var rate = 1.0;
+        if (_faults.Count == 0)
+        {
+            return (offset, rate);
+        }
+
         foreach (var (f, _) in Snapshot())
         {
             if (f.ClockSkew is { } s)
