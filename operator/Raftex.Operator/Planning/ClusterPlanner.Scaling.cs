@@ -71,7 +71,14 @@ public static partial class ClusterPlanner
 
         if (c.StatefulSetReplicas > ordinal)
         {
-            return Act(new SetReplicasAction(ordinal), p with { Step = OperationStep.RemovingReplica, Message = $"lowering StatefulSet replicas to {ordinal}" });
+            // The member is out of the configuration: take its pod down through the Eviction API so the
+            // PodDisruptionBudget arbitrates with any concurrent drain, and lower replicas only once the eviction
+            // was accepted (a blocked eviction is retried on the next reconcile, never forced).
+            var pod = c.Pods.FirstOrDefault(x => x.Ordinal == ordinal);
+            var removing = p with { Step = OperationStep.RemovingReplica, Message = $"evicting {p.Pod}, then lowering StatefulSet replicas to {ordinal}" };
+            return pod is null
+                ? Act(new SetReplicasAction(ordinal), removing with { Message = $"lowering StatefulSet replicas to {ordinal}" })
+                : Act(new EvictAction(pod.Name, pod.Uid, ThenReplicas: ordinal), removing);
         }
 
         if (c.Pods.Any(x => x.Ordinal == ordinal))

@@ -134,7 +134,12 @@ public sealed class ExchangeClusterReconciler : IReconciler
         var stsReplicas = currentSts?.Spec.Replicas ?? identity.InitialMembers;
         var desiredSts = StatefulSetBuilder.Build(cluster, settings, stsReplicas, ConfigMapBuilder.DataHash(configMap));
         await _children.StatefulSetAsync(desiredSts, ct).ConfigureAwait(false);
-        var voters = Math.Max(settings.Replicas, stsReplicas);
+        // The budget keeps a quorum of the voters available. Once a scale-down has removed its member from the Raft
+        // configuration (status step RemovingReplica), that pod is no longer a voter and the budget shrinks with it,
+        // so the eviction that follows is not refused for a pod the cluster no longer counts on.
+        var voters = cluster.Status.Progress is { Kind: OperationKind.ScaleDown, Step: OperationStep.RemovingReplica, NodeId: { } removedNode }
+            ? Math.Max(settings.Replicas, (int)removedNode - 1)
+            : Math.Max(settings.Replicas, stsReplicas);
         if (voters > 1)
         {
             await _children.DisruptionBudgetAsync(DisruptionBudgetBuilder.Build(cluster, voters), ct).ConfigureAwait(false);
@@ -263,15 +268,21 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
                 break;
             case SetReplicasAction set:
-                var sts = await _kube.AppsV1.ReadNamespacedStatefulSetAsync(ChildNames.StatefulSet(name), ns, cancellationToken: ct).ConfigureAwait(false);
-                sts.Spec.Replicas = set.Replicas;
-                await _kube.AppsV1.ReplaceNamespacedStatefulSetAsync(sts, sts.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
-                await _events.RecordAsync(cluster, "Scaled", $"StatefulSet replicas set to {set.Replicas}", false, ct).ConfigureAwait(false);
+                await SetReplicasAsync(cluster, set.Replicas, ct).ConfigureAwait(false);
                 break;
             default:
                 // Wait, Done and MarkDegraded change nothing outside status (already written).
                 break;
         }
+    }
+
+    private async Task SetReplicasAsync(ExchangeCluster cluster, int replicas, CancellationToken ct)
+    {
+        var ns = cluster.Metadata.NamespaceProperty;
+        var sts = await _kube.AppsV1.ReadNamespacedStatefulSetAsync(ChildNames.StatefulSet(cluster.Metadata.Name), ns, cancellationToken: ct).ConfigureAwait(false);
+        sts.Spec.Replicas = replicas;
+        await _kube.AppsV1.ReplaceNamespacedStatefulSetAsync(sts, sts.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
+        await _events.RecordAsync(cluster, "Scaled", $"StatefulSet replicas set to {replicas}", false, ct).ConfigureAwait(false);
     }
 
     private async Task EvictAsync(ExchangeCluster cluster, EvictAction evict, CancellationToken ct)
@@ -286,15 +297,29 @@ public sealed class ExchangeClusterReconciler : IReconciler
         try
         {
             await _kube.CoreV1.CreateNamespacedPodEvictionAsync(eviction, evict.Pod, ns, cancellationToken: ct).ConfigureAwait(false);
-            await _events.RecordAsync(cluster, "PodEvicted", $"evicted {evict.Pod} (uid {evict.Uid}) to restart it", false, ct).ConfigureAwait(false);
+            var why = evict.ThenReplicas is null ? "to restart it" : "to scale down";
+            await _events.RecordAsync(cluster, "PodEvicted", $"evicted {evict.Pod} (uid {evict.Uid}) {why}", false, ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             await _events.RecordAsync(cluster, "EvictionBlocked", $"eviction of {evict.Pod} refused by a PodDisruptionBudget; will retry", true, ct).ConfigureAwait(false);
+            return;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // The pod was replaced since the decision: re-plan with the new UID rather than act on stale state.
+            _logger.LogInformation("Eviction of {Pod} skipped: {Status}", evict.Pod, e.Response.StatusCode);
+            return;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             _logger.LogInformation("Eviction of {Pod} skipped: {Status}", evict.Pod, e.Response.StatusCode);
+        }
+
+        // Lowering replicas right after the accepted eviction keeps the StatefulSet from recreating the pod.
+        if (evict.ThenReplicas is { } replicas)
+        {
+            await SetReplicasAsync(cluster, replicas, ct).ConfigureAwait(false);
         }
     }
 

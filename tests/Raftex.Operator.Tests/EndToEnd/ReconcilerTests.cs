@@ -143,9 +143,40 @@ public sealed class ReconcilerTests
         h.Raft.Calls.Clear();
         await h.UpdateSpecAsync(c => c.Spec.Replicas = 3);
         var down = await h.RunUntilAsync(c => OperatorHarness.Converged(c) && c.Status!.Members!.Count == 3 && c.Status.Replicas == 3);
-        Assert.Equal(["RemoveMember(5)", "PodDeleted(4)", "RemoveMember(4)", "PodDeleted(3)"], h.Raft.Calls);
+        // Each removed pod went down through the Eviction API (no surplus pod left for the StatefulSet to delete).
+        Assert.Equal(["RemoveMember(5)", "RemoveMember(4)"], h.Raft.Calls);
+        var evicted = (await h.Kube.CoreV1.ListNamespacedEventAsync(OperatorHarness.Ns)).Items
+            .Where(e => e.Reason == "PodEvicted").Select(e => e.Message).ToList();
+        Assert.Contains(evicted, m => m.StartsWith("evicted xc1-4 ", StringComparison.Ordinal) && m.EndsWith("to scale down", StringComparison.Ordinal));
+        Assert.Contains(evicted, m => m.StartsWith("evicted xc1-3 ", StringComparison.Ordinal) && m.EndsWith("to scale down", StringComparison.Ordinal));
         Assert.Equal(2, (await h.Kube.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("xc1", OperatorHarness.Ns)).Spec.MinAvailable.ToInt());
         Assert.Equal([1L, 2L, 3L], down.Status!.Members!.Select(m => m.NodeId!.Value));
+    }
+
+    [Fact]
+    public async Task A_scale_down_eviction_refused_by_the_budget_is_retried_not_forced()
+    {
+        await using var h = await OperatorHarness.StartAsync(voters: 2);
+        await h.CreateAsync(replicas: 2);
+        await h.RunUntilAsync(OperatorHarness.Converged);
+        h.Raft.Calls.Clear();
+
+        // 2→1: the first eviction meets the two-voter budget (minAvailable 2) and is refused with 429.
+        await h.UpdateSpecAsync(c => c.Spec.Replicas = 1);
+        await h.RunUntilAsync(_ => h.Raft.Calls.Contains("RemoveMember(2)"));
+        await h.RoundAsync();
+        var events = (await h.Kube.CoreV1.ListNamespacedEventAsync(OperatorHarness.Ns)).Items;
+        Assert.Contains(events, e => e.Reason == "EvictionBlocked" && e.Message.Contains("xc1-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Reason == "PodEvicted");
+        Assert.Equal(2, (await h.Kube.AppsV1.ReadNamespacedStatefulSetAsync("xc1", OperatorHarness.Ns)).Spec.Replicas);
+        Assert.NotNull(await h.Kube.CoreV1.ReadNamespacedPodAsync("xc1-1", OperatorHarness.Ns));
+
+        // The budget follows the removed member out; the retried eviction goes through and only then replicas drop.
+        var done = await h.RunUntilAsync(c => OperatorHarness.Converged(c) && c.Status!.Replicas == 1);
+        events = (await h.Kube.CoreV1.ListNamespacedEventAsync(OperatorHarness.Ns)).Items;
+        Assert.Contains(events, e => e.Reason == "PodEvicted" && e.Message.StartsWith("evicted xc1-1 ", StringComparison.Ordinal));
+        Assert.Equal(1, (await h.Kube.AppsV1.ReadNamespacedStatefulSetAsync("xc1", OperatorHarness.Ns)).Spec.Replicas);
+        Assert.Equal([1L], done.Status!.Members!.Select(m => m.NodeId!.Value));
     }
 
     [Fact]

@@ -136,6 +136,15 @@ internal sealed class PlannerWorld
                 var ordinal = int.Parse(e.Pod[(Name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
                 Assert.Equal(Pods[ordinal].Uid, e.Uid);
                 Log.Add($"evict {ordinal}");
+                if (e.ThenReplicas is { } lowered)
+                {
+                    // Scale-down: the evicted pod is not recreated because replicas drop right after the eviction.
+                    if (Members.ContainsKey((ulong)ordinal + 1)) { Violations.Add($"evicted {ordinal} while it was still a member"); }
+                    Pods.Remove(ordinal);
+                    Apply(new SetReplicasAction(lowered));
+                    break;
+                }
+
                 Pods[ordinal] = NewPod(ordinal, ready: false);
                 if (Leader == (ulong)ordinal + 1)
                 {

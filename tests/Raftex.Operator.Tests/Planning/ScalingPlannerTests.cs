@@ -17,7 +17,8 @@ public sealed class ScalingPlannerTests
         world.Log.Clear();
         world.DesiredReplicas = 3;
         Assert.IsType<DoneAction>(world.RunToCompletion().Action);
-        Assert.Equal(["remove 5", "replicas 4", "remove 4", "replicas 3"], world.Log);
+        Assert.Equal(["remove 5", "evict 4", "replicas 4", "remove 4", "evict 3", "replicas 3"], world.Log);
+        Assert.Empty(world.Violations);
         Assert.Equal([1UL, 2UL, 3UL], world.Members.Keys);
         Assert.Equal([0, 1, 2], world.Pods.Keys);
     }
@@ -41,7 +42,7 @@ public sealed class ScalingPlannerTests
     {
         var world = new PlannerWorld(5) { Leader = 5, DesiredReplicas = 4 };
         Assert.IsType<DoneAction>(world.RunToCompletion().Action);
-        Assert.Equal(["transfer 5->1", "remove 5", "replicas 4"], world.Log);
+        Assert.Equal(["transfer 5->1", "remove 5", "evict 4", "replicas 4"], world.Log);
     }
 
     [Fact]
