@@ -7,16 +7,22 @@ namespace Raftex.Node;
 /// A node's data directory: identity (cluster id, node id, random incarnation), the WAL (whose lock file makes the
 /// directory exclusive to one process) and the snapshot store. The lock is taken before anything else is read or written.
 /// </summary>
+/// <remarks>
+/// The WAL and snapshots are opened together through <see cref="RaftStorage.Open"/>, which completes a snapshot mark
+/// that a crash left out of the WAL (snapshot file saved, mark not yet synced), so the log continues right after the
+/// newest snapshot instead of leaving a gap the next append would be refused for.
+/// </remarks>
 internal sealed class DataDirectory : IDisposable
 {
     private const string IdentityFile = "identity";
 
-    private DataDirectory(string path, WriteAheadLog wal, WalRecovery recovery, SnapshotStore snapshots, string clusterId, string incarnation, bool isNew)
+    private readonly RaftStorage _storage;
+
+    private DataDirectory(string path, RaftStorage storage, RecoveredState recovery, string clusterId, string incarnation, bool isNew)
     {
         Path = path;
-        Wal = wal;
+        _storage = storage;
         Recovery = recovery;
-        Snapshots = snapshots;
         ClusterId = clusterId;
         Incarnation = incarnation;
         IsNew = isNew;
@@ -24,11 +30,12 @@ internal sealed class DataDirectory : IDisposable
 
     public string Path { get; }
 
-    public WriteAheadLog Wal { get; }
+    public WriteAheadLog Wal => _storage.Log;
 
-    public WalRecovery Recovery { get; }
+    /// <summary>What the node restarts from: the newest snapshot, the hard state and the WAL entries after the snapshot.</summary>
+    public RecoveredState Recovery { get; }
 
-    public SnapshotStore Snapshots { get; }
+    public SnapshotStore Snapshots => _storage.Snapshots;
 
     public string ClusterId { get; }
 
@@ -42,7 +49,7 @@ internal sealed class DataDirectory : IDisposable
     {
         var root = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(root);
-        var (wal, recovery) = WriteAheadLog.Open(System.IO.Path.Combine(root, "wal"), new WalOptions { GroupId = 0 });
+        var (storage, recovery) = RaftStorage.Open(root, new WalOptions { GroupId = 0 });
         try
         {
             var identityPath = System.IO.Path.Combine(root, IdentityFile);
@@ -75,12 +82,11 @@ internal sealed class DataDirectory : IDisposable
                 incarnation = values.GetValueOrDefault("incarnation") ?? throw new InvalidOperationException($"identity file {identityPath} has no incarnation");
             }
 
-            var snapshots = new SnapshotStore(System.IO.Path.Combine(root, "snap"));
-            return new DataDirectory(root, wal, recovery, snapshots, clusterId, incarnation, isNew);
+            return new DataDirectory(root, storage, recovery, clusterId, incarnation, isNew);
         }
         catch
         {
-            wal.Dispose();
+            storage.Dispose();
             throw;
         }
     }
@@ -116,5 +122,5 @@ internal sealed class DataDirectory : IDisposable
 
     internal static void FsyncDirectory(string directory) => DirectoryFsync.Flush(directory);
 
-    public void Dispose() => Wal.Dispose();
+    public void Dispose() => _storage.Dispose();
 }

@@ -12,8 +12,9 @@ internal sealed partial class RaftHost
 
     private (ExchangeStateMachine Machine, long Applied, ConfState ConfState) Restore(ExchangeConfig exchange)
     {
+        // RaftStorage.Open already made the WAL's snapshot mark agree with the newest snapshot file.
         var recovery = _data.Recovery;
-        var snapshot = _data.Snapshots.LoadNewest();
+        var snapshot = recovery.Snapshot;
         if (_data.IsNew && _options.Bootstrap)
         {
             // Every initial member starts from the same membership snapshot at index 1, term 1, so they agree on the log.
@@ -26,17 +27,11 @@ internal sealed partial class RaftHost
             _data.Wal.Save(new HardState(1, 0, 1), []);
             _data.Wal.Sync();
             _logger.LogWarning("Bootstrapped a new cluster '{ClusterId}' with voters {Voters}", _data.ClusterId, string.Join(',', voters));
-            recovery = recovery with { HardState = new HardState(1, 0, 1), Snapshot = snapshot.Metadata };
+            recovery = recovery with { HardState = new HardState(1, 0, 1), Snapshot = snapshot };
         }
         else if (_data.IsNew)
         {
             _logger.LogWarning("Empty data directory: starting as a joining node (incarnation {Incarnation}); waiting to be added as a learner", _data.Incarnation);
-        }
-
-        if (snapshot.Metadata.Index < recovery.Snapshot.Index)
-        {
-            throw new InvalidOperationException(
-                $"the WAL starts after snapshot {recovery.Snapshot.Index} but the newest snapshot file is at {snapshot.Metadata.Index}");
         }
 
         var machine = new ExchangeStateMachine(exchange);
@@ -50,7 +45,14 @@ internal sealed partial class RaftHost
         }
 
         _storage.SetHardState(recovery.HardState);
-        var entries = recovery.Entries.Where(e => e.Index > snapshot.Metadata.Index).ToList();
+        var entries = EntriesContinuing(snapshot.Metadata, recovery.Entries);
+        if (entries.Count < recovery.Entries.Count)
+        {
+            _logger.LogWarning(
+                "Dropped {Dropped} WAL entries that do not continue snapshot {SnapshotIndex}/{SnapshotTerm}; the leader will replicate the log again",
+                recovery.Entries.Count - entries.Count, snapshot.Metadata.Index, snapshot.Metadata.Term);
+        }
+
         _storage.Append(entries);
         _lastLogTime = machine.LogTime;
         TrackLogTime(entries);
@@ -58,6 +60,38 @@ internal sealed partial class RaftHost
             "Restored: snapshot {SnapshotIndex}, log to {LastIndex}, term {Term}, commit {Commit}",
             snapshot.Metadata.Index, _storage.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
         return (machine, snapshot.Metadata.Index, snapshot.Metadata.ConfState);
+    }
+
+    /// <summary>
+    /// The recovered entries Raft may restart with: those right after <paramref name="snapshot"/>, contiguous, and only
+    /// if the log agrees with the snapshot's term at its index; otherwise none (they belong to a log the snapshot replaced).
+    /// </summary>
+    internal static List<Entry> EntriesContinuing(SnapshotMetadata snapshot, IReadOnlyList<Entry> entries)
+    {
+        var kept = new List<Entry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Index == snapshot.Index && entry.Term != snapshot.Term)
+            {
+                return [];
+            }
+
+            if (entry.Index <= snapshot.Index)
+            {
+                continue;
+            }
+
+            var expected = kept.Count == 0 ? snapshot.Index + 1 : kept[^1].Index + 1;
+            if (entry.Index != expected || entry.Term < snapshot.Term || (kept.Count > 0 && entry.Term < kept[^1].Term))
+            {
+                // A gap or a term going back cannot follow the snapshot; keep only the prefix that does.
+                break;
+            }
+
+            kept.Add(entry);
+        }
+
+        return kept;
     }
 
     private void Loop()
