@@ -179,7 +179,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a kubeconfig whose current context points at this server (for kubectl); returns the path.</summary>
+    /// <summary>Writes a kubeconfig whose current context points at this server (for kubectl and KubernetesClient); returns the path.</summary>
     public string WriteKubeconfig(string path, string contextName = "raftex-local", string defaultNamespace = "default")
     {
         File.WriteAllText(path, Kubeconfig.Render(Url, contextName, defaultNamespace));

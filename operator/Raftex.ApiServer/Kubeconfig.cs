@@ -1,6 +1,6 @@
 namespace Raftex.ApiServer;
 
-/// <summary>Renders a minimal kubeconfig (one cluster, one user without credentials, one context) for an http server.</summary>
+/// <summary>Renders a minimal kubeconfig (one cluster, one user with a dummy token, one context) for an http server.</summary>
 internal static class Kubeconfig
 {
     public static string Render(Uri server, string contextName, string defaultNamespace) => $"""
@@ -12,7 +12,9 @@ internal static class Kubeconfig
             server: {server.GetLeftPart(UriPartial.Authority)}
         users:
         - name: {contextName}
-          user: {"{}"}
+          user:
+            # The embedded server does not authenticate; KubernetesClient refuses a user without any credentials.
+            token: raftex-local
         contexts:
         - name: {contextName}
           context:

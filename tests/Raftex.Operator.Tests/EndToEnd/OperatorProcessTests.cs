@@ -13,28 +13,7 @@ public sealed class OperatorProcessTests
     {
         await using var h = await OperatorHarness.StartAsync();
         var dir = Directory.CreateTempSubdirectory("raftex-operator-");
-        // KubernetesClient refuses a kubeconfig user without credentials (ApiServerHost.WriteKubeconfig writes `user: {}`),
-        // so this one carries a token the embedded server does not check.
-        var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: local
-              cluster:
-                server: {h.Host.Url.GetLeftPart(UriPartial.Authority)}
-            users:
-            - name: local
-              user:
-                token: test
-            contexts:
-            - name: local
-              context:
-                cluster: local
-                user: local
-                namespace: default
-            current-context: local
-            """);
+        var kubeconfig = h.Host.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig"));
         await h.CreateAsync();
         var port = FreePort();
 
