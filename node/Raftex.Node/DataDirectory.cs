@@ -102,7 +102,7 @@ internal sealed class DataDirectory : IDisposable
         }
 
         File.Move(temporary, path, overwrite: true);
-        FsyncDirectory(root);
+        DirectorySync.Flush(root);
     }
 
     private static Dictionary<string, string> ReadIdentity(string path)
@@ -119,8 +119,6 @@ internal sealed class DataDirectory : IDisposable
 
         return values;
     }
-
-    internal static void FsyncDirectory(string directory) => DirectoryFsync.Flush(directory);
 
     public void Dispose() => _storage.Dispose();
 }

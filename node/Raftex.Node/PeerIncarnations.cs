@@ -1,4 +1,5 @@
 using System.Globalization;
+using Raftex.Raft.Storage;
 
 namespace Raftex.Node;
 
@@ -93,6 +94,6 @@ internal sealed class PeerIncarnations
         }
 
         File.Move(temporary, _path, overwrite: true);
-        DataDirectory.FsyncDirectory(Path.GetDirectoryName(_path)!);
+        DirectorySync.Flush(Path.GetDirectoryName(_path)!);
     }
 }

@@ -7,11 +7,12 @@ namespace Raftex.Raft.Storage;
 /// .NET refuses to open a directory as a file handle (UnauthorizedAccessException), so on Unix this goes
 /// straight to libc. Windows has no directory fsync; NTFS journals the metadata change itself.
 /// </remarks>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ORdOnly = 0;
     private const int EIntr = 4;
 
+    /// <summary>Makes the creations, renames and deletions in <paramref name="directory"/> durable.</summary>
     public static void Flush(string directory)
     {
         if (OperatingSystem.IsWindows())
