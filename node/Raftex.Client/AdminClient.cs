@@ -11,9 +11,13 @@ public sealed class AdminClient : IAdminClient, IDisposable
     private readonly GrpcChannel? _ownedChannel;
     private readonly uint _groupId;
     private readonly TimeSpan _timeout;
+    private readonly Metadata? _headers;
 
-    /// <summary>A client over an existing call invoker (the caller owns the channel).</summary>
-    public AdminClient(CallInvoker invoker, TimeSpan timeout, uint groupId = 0)
+    /// <summary>
+    /// A client over an existing call invoker (the caller owns the channel); with <paramref name="bearerToken"/>, every
+    /// call carries <c>authorization: Bearer &lt;token&gt;</c> for nodes started with an admin token file.
+    /// </summary>
+    public AdminClient(CallInvoker invoker, TimeSpan timeout, uint groupId = 0, string? bearerToken = null)
     {
         ArgumentNullException.ThrowIfNull(invoker);
         if (timeout <= TimeSpan.Zero)
@@ -21,22 +25,42 @@ public sealed class AdminClient : IAdminClient, IDisposable
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Admin call timeout must be positive.");
         }
 
+        if (bearerToken is not null)
+        {
+            // A token that cannot travel as one header value would fail every call later; refuse it here instead.
+            if (bearerToken.Length == 0 || bearerToken.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                throw new ArgumentException("Admin bearer token must be non-empty and contain no whitespace or control characters.", nameof(bearerToken));
+            }
+
+            _headers = new Metadata { { "authorization", "Bearer " + bearerToken } };
+        }
+
         _stub = new Admin.AdminClient(invoker);
         _timeout = timeout;
         _groupId = groupId;
     }
 
-    private AdminClient(GrpcChannel channel, TimeSpan timeout, uint groupId)
-        : this(channel.CreateCallInvoker(), timeout, groupId)
+    private AdminClient(GrpcChannel channel, TimeSpan timeout, uint groupId, string? bearerToken)
+        : this(channel.CreateCallInvoker(), timeout, groupId, bearerToken)
     {
         _ownedChannel = channel;
     }
 
-    /// <summary>A client that owns a channel to <paramref name="address"/> (e.g. http://pod.svc:7003).</summary>
-    public static AdminClient Connect(Uri address, TimeSpan timeout, uint groupId = 0)
+    /// <summary>A client that owns a channel to <paramref name="address"/> (e.g. http://pod.svc:7003), optionally with an admin bearer token.</summary>
+    public static AdminClient Connect(Uri address, TimeSpan timeout, uint groupId = 0, string? bearerToken = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return new AdminClient(GrpcChannel.ForAddress(address), timeout, groupId);
+        var channel = GrpcChannel.ForAddress(address);
+        try
+        {
+            return new AdminClient(channel, timeout, groupId, bearerToken);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The per-call deadline.</summary>
@@ -81,7 +105,7 @@ public sealed class AdminClient : IAdminClient, IDisposable
     private async Task<AdminResult<T>> CallAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)
         where T : class
     {
-        var options = new CallOptions(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);
+        var options = new CallOptions(headers: _headers, deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);
         try
         {
             using var pending = call(options);

@@ -11,7 +11,7 @@ internal static class Program
           crds --output DIR     write the CRD YAML generated from the C# types into DIR
           docs --readme FILE    refresh the generated spec/status tables in FILE (the operator README)
           run [--kubeconfig FILE] [--namespace NS | --all-namespaces] [--leader-election true|false]
-              [--lease-namespace NS] [--lease-name NAME] [--identity ID] [--metrics-port N] [--metrics-address IP] [--workers N]
+              [--lease-namespace NS] [--lease-name NAME] [--identity ID] [--metrics-port N] [--metrics-address IP] [--admin-token-file PATH] [--workers N]
                                 run the operator (in-cluster config when no kubeconfig is given)
         """;
 

@@ -30,6 +30,9 @@ public sealed record OperatorOptions
     /// <summary>Deadline of each Admin call to a node.</summary>
     public TimeSpan AdminTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>File holding the bearer token the nodes' Admin API requires (null: send none, for nodes in open mode).</summary>
+    public string? AdminTokenFile { get; init; }
+
     /// <summary>Reconcile workers.</summary>
     public int Workers { get; init; } = 2;
 
@@ -52,12 +55,30 @@ public sealed record OperatorOptions
                 "--identity" => o with { Identity = Value() },
                 "--metrics-port" => o with { MetricsPort = ParsePort(Value()) },
                 "--metrics-address" => o with { MetricsAddress = System.Net.IPAddress.TryParse(Value(), out var address) ? address : throw new ArgumentException($"--metrics-address must be an IP address, got '{args[i]}'") },
+                "--admin-token-file" => o with { AdminTokenFile = Value() is { Length: > 0 } path ? path : throw new ArgumentException("--admin-token-file needs a path") },
                 "--workers" => o with { Workers = int.TryParse(Value(), out var w) && w is >= 1 and <= 64 ? w : throw new ArgumentException($"--workers must be 1-64, got '{args[i]}'") },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
 
         return o;
+    }
+
+    /// <summary>Reads the admin bearer token from <see cref="AdminTokenFile"/> (trimmed); null when none is configured.</summary>
+    public string? ReadAdminToken()
+    {
+        if (AdminTokenFile is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(AdminTokenFile))
+        {
+            throw new ArgumentException($"--admin-token-file {AdminTokenFile} does not exist");
+        }
+
+        var token = File.ReadAllText(AdminTokenFile).Trim();
+        return token.Length == 0 ? throw new ArgumentException($"--admin-token-file {AdminTokenFile} is empty") : token;
     }
 
     private static bool ParseBool(string text) => text switch

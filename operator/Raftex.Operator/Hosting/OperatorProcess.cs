@@ -16,6 +16,7 @@ public static class OperatorProcess
     public static async Task<int> RunAsync(OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var adminToken = options.ReadAdminToken();
         var config = options.Kubeconfig is not null
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig)
             : KubernetesClientConfiguration.IsInCluster()
@@ -35,7 +36,7 @@ public static class OperatorProcess
 
         app.MapGet("/healthz", () => "ok");
         using var kube = new Kubernetes(config);
-        using var admin = new DnsAdminConnector(options.AdminTimeout);
+        using var admin = new DnsAdminConnector(options.AdminTimeout, adminToken);
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var host = new OperatorHost(kube, admin, options, loggers);
 

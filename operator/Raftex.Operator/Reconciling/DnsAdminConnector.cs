@@ -5,8 +5,8 @@ using Raftex.Operator.Builders;
 
 namespace Raftex.Operator.Reconciling;
 
-/// <summary>Reaches a pod's admin port through its stable DNS name behind the headless Service.</summary>
-public sealed class DnsAdminConnector(TimeSpan timeout) : IAdminConnector, IDisposable
+/// <summary>Reaches a pod's admin port through its stable DNS name behind the headless Service, optionally with the admin bearer token.</summary>
+public sealed class DnsAdminConnector(TimeSpan timeout, string? bearerToken = null) : IAdminConnector, IDisposable
 {
     private readonly ConcurrentDictionary<Uri, AdminClient> _clients = new();
 
@@ -16,7 +16,7 @@ public sealed class DnsAdminConnector(TimeSpan timeout) : IAdminConnector, IDisp
         var settings = ClusterSettings.From(cluster.Spec);
         var host = ChildNames.PodHost(cluster.Metadata.Name, cluster.Metadata.NamespaceProperty, ordinal);
         var uri = new Uri($"http://{host}:{settings.AdminPort}");
-        return _clients.GetOrAdd(uri, u => AdminClient.Connect(u, timeout));
+        return _clients.GetOrAdd(uri, u => AdminClient.Connect(u, timeout, bearerToken: bearerToken));
     }
 
     public void Dispose()

@@ -164,4 +164,30 @@ public sealed class AdminClientTests : IAsyncLifetime
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => AdminClient.Connect(new Uri("http://127.0.0.1:1"), TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task A_bearer_token_is_sent_on_every_call_to_a_node_that_requires_one()
+    {
+        _server.RequiredToken = "s3cret-admin";
+        using var anonymous = Client(1);
+        var refused = await anonymous.GetStatusAsync();
+        Assert.Equal(AdminOutcome.Failed, refused.Outcome);
+        Assert.Contains("Unauthenticated", refused.Detail, StringComparison.Ordinal);
+
+        using var wrong = AdminClient.Connect(_server.AddressOf(1), Timeout, bearerToken: "guess");
+        Assert.Equal(AdminOutcome.Failed, (await wrong.GetStatusAsync()).Outcome);
+
+        using var admin = AdminClient.Connect(_server.AddressOf(1), Timeout, bearerToken: "s3cret-admin");
+        Assert.Equal(Role.Leader, (await admin.GetStatusAsync()).Unwrap().Role);
+        Assert.True((await admin.TakeSnapshotAsync()).IsOk);
+        Assert.True((await admin.ClearFaultsAsync()).IsOk);
+    }
+
+    [Fact]
+    public void A_bearer_token_that_cannot_be_a_header_value_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => AdminClient.Connect(new Uri("http://127.0.0.1:1"), Timeout, bearerToken: ""));
+        Assert.Throws<ArgumentException>(() => AdminClient.Connect(new Uri("http://127.0.0.1:1"), Timeout, bearerToken: "two\nlines"));
+        Assert.Throws<ArgumentException>(() => AdminClient.Connect(new Uri("http://127.0.0.1:1"), Timeout, bearerToken: "a b"));
+    }
 }

@@ -130,4 +130,26 @@ public sealed class OperatorHostTests
         Assert.Equal("--kubeconfig needs a value", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--kubeconfig"])).Message);
         Assert.Equal("unknown option '--frobnicate'", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--frobnicate"])).Message);
     }
+
+    [Fact]
+    public void The_admin_token_file_is_read_trimmed_and_refused_when_missing_or_empty()
+    {
+        Assert.Null(OperatorOptions.Parse([]).ReadAdminToken());
+        var dir = Directory.CreateTempSubdirectory("raftex-token-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "admin-token");
+            File.WriteAllText(file, "s3cret-admin\n");
+            Assert.Equal("s3cret-admin", OperatorOptions.Parse(["--admin-token-file", file]).ReadAdminToken());
+
+            File.WriteAllText(file, "  \n");
+            Assert.Equal($"--admin-token-file {file} is empty", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--admin-token-file", file]).ReadAdminToken()).Message);
+            var missing = Path.Combine(dir.FullName, "missing");
+            Assert.Equal($"--admin-token-file {missing} does not exist", Assert.Throws<ArgumentException>(() => OperatorOptions.Parse(["--admin-token-file", missing]).ReadAdminToken()).Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -61,6 +61,9 @@ internal sealed class FakeAdminServer : IAsyncDisposable
     }
 
     /// <summary>The admin endpoint of a node.</summary>
+    /// <summary>When set, every call must carry <c>authorization: Bearer</c> with this token.</summary>
+    public string? RequiredToken { get; set; }
+
     public Uri AddressOf(ulong nodeId) => _addressByNode[nodeId];
 
     public ulong NodeAtPort(int port) => _nodeByPort[port];

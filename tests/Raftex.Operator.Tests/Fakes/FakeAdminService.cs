@@ -41,6 +41,12 @@ internal sealed class FakeAdminService(FakeAdminServer server) : Admin.AdminBase
 
     private async Task<ulong> Enter(ServerCallContext context)
     {
+        // Like a node started with --admin-token-file: without the exact bearer token every call is refused.
+        if (server.RequiredToken is { } token && context.RequestHeaders.GetValue("authorization") != "Bearer " + token)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "admin token missing or wrong"));
+        }
+
         var port = context.GetHttpContext().Connection.LocalPort;
         var node = server.NodeAtPort(port);
         await server.WaitWhileStalled(node, context.CancellationToken);
