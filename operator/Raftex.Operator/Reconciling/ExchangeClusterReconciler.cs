@@ -33,7 +33,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
     private readonly ExchangeClusterClient _clusters;
     private readonly StatusWriter<ExchangeCluster> _status;
     private readonly ChildApplier _children;
-    private readonly ClusterEvents _events;
+    private readonly EventRecorder _events;
     // Workers reconcile different clusters concurrently, so the set of warnings already given is shared state.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Uid, long Generation, string Message), bool> _warned = new();
 
@@ -48,7 +48,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
         _clusters = new ExchangeClusterClient(kube);
         _status = new StatusWriter<ExchangeCluster>(_clusters, new StatusWriterOptions { VolatileFields = VolatileFields, VolatileInterval = _options.VolatileStatusInterval }, _time, _logger);
         _children = new ChildApplier(kube);
-        _events = new ClusterEvents(kube, _time, _logger);
+        _events = new EventRecorder(new KubernetesEventSink(kube), "raftex-operator", time: _time, logger: _logger);
     }
 
     /// <inheritdoc />
@@ -120,7 +120,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
             }
 
             cluster = written;
-            await _events.RecordAsync(cluster, "Bootstrapping", $"cluster id {clusterId}; {cluster.Status!.InitialMembers} bootstrap members", false, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, "Bootstrapping", $"cluster id {clusterId}; {cluster.Status!.InitialMembers} bootstrap members", false, ct).ConfigureAwait(false);
         }
 
         var identity = new ClusterIdentity(cluster.Status!.ClusterId!, cluster.Status.InitialMembers ?? settings.Replicas);
@@ -168,7 +168,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
         if (plan.Event is { } evt)
         {
-            await _events.RecordAsync(afterStatus, evt.Reason, evt.Message, evt.Warning, ct).ConfigureAwait(false);
+            await RecordEventAsync(afterStatus, evt.Reason, evt.Message, evt.Warning, ct).ConfigureAwait(false);
         }
 
         await ActAsync(afterStatus, plan.Action, leader, settings, ct).ConfigureAwait(false);
@@ -276,13 +276,20 @@ public sealed class ExchangeClusterReconciler : IReconciler
         }
     }
 
+    // Best effort: the shared recorder logs a failed write and never throws, and folds repeats into one Event's count.
+    private async Task RecordEventAsync(ExchangeCluster cluster, string reason, string message, bool warning, CancellationToken ct)
+    {
+        _logger.LogInformation("Event {Reason} on {Cluster}: {Message}", reason, cluster.Metadata.Name, message);
+        await _events.RecordAsync(cluster, warning ? EventType.Warning : EventType.Normal, reason, message, ct).ConfigureAwait(false);
+    }
+
     private async Task SetReplicasAsync(ExchangeCluster cluster, int replicas, CancellationToken ct)
     {
         var ns = cluster.Metadata.NamespaceProperty;
         var sts = await _kube.AppsV1.ReadNamespacedStatefulSetAsync(ChildNames.StatefulSet(cluster.Metadata.Name), ns, cancellationToken: ct).ConfigureAwait(false);
         sts.Spec.Replicas = replicas;
         await _kube.AppsV1.ReplaceNamespacedStatefulSetAsync(sts, sts.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
-        await _events.RecordAsync(cluster, "Scaled", $"StatefulSet replicas set to {replicas}", false, ct).ConfigureAwait(false);
+        await RecordEventAsync(cluster, "Scaled", $"StatefulSet replicas set to {replicas}", false, ct).ConfigureAwait(false);
     }
 
     private async Task EvictAsync(ExchangeCluster cluster, EvictAction evict, CancellationToken ct)
@@ -298,11 +305,11 @@ public sealed class ExchangeClusterReconciler : IReconciler
         {
             await _kube.CoreV1.CreateNamespacedPodEvictionAsync(eviction, evict.Pod, ns, cancellationToken: ct).ConfigureAwait(false);
             var why = evict.ThenReplicas is null ? "to restart it" : "to scale down";
-            await _events.RecordAsync(cluster, "PodEvicted", $"evicted {evict.Pod} (uid {evict.Uid}) {why}", false, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, "PodEvicted", $"evicted {evict.Pod} (uid {evict.Uid}) {why}", false, ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            await _events.RecordAsync(cluster, "EvictionBlocked", $"eviction of {evict.Pod} refused by a PodDisruptionBudget; will retry", true, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, "EvictionBlocked", $"eviction of {evict.Pod} refused by a PodDisruptionBudget; will retry", true, ct).ConfigureAwait(false);
             return;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -327,11 +334,11 @@ public sealed class ExchangeClusterReconciler : IReconciler
     {
         if (result.IsOk)
         {
-            await _events.RecordAsync(cluster, reason, what, false, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, reason, what, false, ct).ConfigureAwait(false);
         }
         else
         {
-            await _events.RecordAsync(cluster, reason + "Failed", $"{what}: {result.Outcome}: {result.Detail}", true, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, reason + "Failed", $"{what}: {result.Outcome}: {result.Detail}", true, ct).ConfigureAwait(false);
         }
     }
 
@@ -339,7 +346,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
     {
         if (_warned.TryAdd((cluster.Metadata.Uid ?? cluster.Metadata.Name, cluster.Metadata.Generation ?? 0, message), true))
         {
-            await _events.RecordAsync(cluster, reason, message, true, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, reason, message, true, ct).ConfigureAwait(false);
         }
     }
 
