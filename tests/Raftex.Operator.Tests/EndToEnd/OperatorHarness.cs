@@ -12,7 +12,7 @@ namespace Raftex.Operator.Tests.EndToEnd;
 
 /// <summary>
 /// The embedded API server with the generated CRD installed, a fake Raft cluster behind real gRPC, the
-/// StatefulSet simulator, and the real reconciler talking to the API server over HTTP through KubernetesClient.
+/// shared StatefulSet controller with a kubelet stand-in, and the real reconciler talking to the API server over HTTP through KubernetesClient.
 /// Reconciles are driven one round at a time, so every test is deterministic.
 /// </summary>
 internal sealed class OperatorHarness : IAsyncDisposable
@@ -28,7 +28,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         Kube = new Kubernetes(new KubernetesClientConfiguration { Host = host.Url.ToString() });
         Connector = new FakeConnector(admin);
         Reconciler = new ExchangeClusterReconciler(Kube, Connector, options: new ReconcilerOptions { VolatileStatusInterval = TimeSpan.Zero });
-        Pods = new StatefulSetSimulator(Kube, raft, Ns, Name);
+        Pods = new LocalPlatform(Kube, raft, Ns, Name);
     }
 
     public ApiServerHost Host { get; }
@@ -37,7 +37,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public Kubernetes Kube { get; }
     public FakeConnector Connector { get; }
     public ExchangeClusterReconciler Reconciler { get; }
-    public StatefulSetSimulator Pods { get; }
+    public LocalPlatform Pods { get; }
     public ObjectKey Key => new(Ns, Name);
 
     /// <summary>Starts everything; the fake Raft cluster starts with <paramref name="voters"/> members and no pods.</summary>
