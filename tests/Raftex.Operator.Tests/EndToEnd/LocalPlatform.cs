@@ -72,7 +72,14 @@ internal sealed class LocalPlatform(IKubernetes kube, FakeRaftCluster raft, stri
             var ready = raft.GetStatus(nodeId, 0).Ready && !Stuck.Contains(nodeId);
             if (PodReadiness.IsReady(pod) != ready || pod.Status?.Phase != "Running")
             {
-                await PodReadiness.SetAsync(kube, ns, pod.Metadata.Name, ready);
+                try
+                {
+                    await PodReadiness.SetAsync(kube, ns, pod.Metadata.Name, ready);
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // Evicted by a concurrently running operator since the list; the next sync sees it gone.
+                }
             }
         }
     }

@@ -65,9 +65,19 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     public async Task<ExchangeCluster> UpdateSpecAsync(Action<ExchangeCluster> change)
     {
-        var cluster = await GetAsync();
-        change(cluster);
-        return await Kube.CustomObjects.ReplaceNamespacedCustomObjectAsync<ExchangeCluster>(cluster, ExchangeCluster.Group, ExchangeCluster.Version, Ns, ExchangeCluster.Plural, Name);
+        // A running operator host writes status concurrently, so a read-modify-write can meet a 409: re-read and retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            var cluster = await GetAsync();
+            change(cluster);
+            try
+            {
+                return await Kube.CustomObjects.ReplaceNamespacedCustomObjectAsync<ExchangeCluster>(cluster, ExchangeCluster.Group, ExchangeCluster.Version, Ns, ExchangeCluster.Plural, Name);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
+            {
+            }
+        }
     }
 
     /// <summary>One operator round: reconcile, then let pods and nodes react.</summary>
