@@ -14,9 +14,7 @@ public sealed class FailoverTests
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
-        var load = new Load(cluster, history, unaryClients: 3, sessionClients: 2);
-        await load.FundAsync();
-        load.Start();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 3, sessionClients: 2);
         await load.ProgressAsync(100);
 
         var before = (await cluster.StatusAsync(leader))!;
@@ -35,10 +33,7 @@ public sealed class FailoverTests
         var restarted = statuses.Single(s => s.NodeId == (ulong)leader);
         Assert.True(restarted.SnapshotIndex > before.LastIndex, "the restarted node caught up through a snapshot");
 
-        using var client = new ExchangeClient(cluster.ClientOptions());
-        await history.ResolveUnknownsAsync(client);
-        await history.CheckAsync(client);
-        History.CheckReplicas(await cluster.WaitForConvergenceAsync());
+        await history.VerifyAsync(cluster);
     }
 
     [Fact]
@@ -48,9 +43,7 @@ public sealed class FailoverTests
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
-        var load = new Load(cluster, history, unaryClients: 2, sessionClients: 1);
-        await load.FundAsync();
-        load.Start();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 2, sessionClients: 1);
         await load.ProgressAsync(50);
 
         var fault = new Fault
@@ -84,10 +77,7 @@ public sealed class FailoverTests
         Assert.All(statuses, s => Assert.Equal(termBeforeHeal, s.Term));
         Assert.All(statuses, s => Assert.Equal((ulong)next, s.LeaderId));
 
-        using var client = new ExchangeClient(cluster.ClientOptions());
-        await history.ResolveUnknownsAsync(client);
-        await history.CheckAsync(client);
-        History.CheckReplicas(await cluster.WaitForConvergenceAsync());
+        await history.VerifyAsync(cluster);
     }
 
     [Fact]
@@ -97,9 +87,7 @@ public sealed class FailoverTests
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
-        var load = new Load(cluster, history, unaryClients: 2, sessionClients: 1);
-        await load.FundAsync();
-        load.Start();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 2, sessionClients: 1);
         await load.ProgressAsync(50);
 
         var process = cluster.Slot(leader).Process!;

@@ -148,6 +148,18 @@ internal sealed class History
     }
 
     /// <summary>All nodes report equal state hashes at every checkpoint index they share (and share at least one), and equal hashes at the converged index.</summary>
+    /// <summary>
+    /// The end of every scenario: resubmit unknown outcomes with their ids, check balances and books against the
+    /// acknowledged history, then check the replicas' state-hash checkpoints.
+    /// </summary>
+    public async Task VerifyAsync(TestCluster cluster, IReadOnlyList<long>? nodes = null)
+    {
+        using var client = new ExchangeClient(cluster.ClientOptions(nodes));
+        await ResolveUnknownsAsync(client);
+        await CheckAsync(client);
+        CheckReplicas(await cluster.WaitForConvergenceAsync(nodes));
+    }
+
     public static void CheckReplicas(IReadOnlyList<NodeStatus> statuses)
     {
         Assert.True(statuses.Count >= 2);

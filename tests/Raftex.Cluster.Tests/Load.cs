@@ -14,6 +14,15 @@ internal sealed class Load(TestCluster cluster, History history, int unaryClient
 
     public static ulong AccountOf(int client) => (ulong)(client + 1);
 
+    /// <summary>Funds every client's account, then starts the clients.</summary>
+    public static async Task<Load> StartFundedAsync(TestCluster cluster, History history, int unaryClients, int sessionClients)
+    {
+        var load = new Load(cluster, history, unaryClients, sessionClients);
+        await load.FundAsync();
+        load.Start();
+        return load;
+    }
+
     /// <summary>Funds every client's account (acknowledged before load starts).</summary>
     public async Task FundAsync()
     {

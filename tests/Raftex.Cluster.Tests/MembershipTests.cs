@@ -13,9 +13,7 @@ public sealed class MembershipTests
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
-        var load = new Load(cluster, history, unaryClients: 2, sessionClients: 1);
-        await load.FundAsync();
-        load.Start();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 2, sessionClients: 1);
         await load.ProgressAsync(50);
 
         cluster.Start(4, join: true);
@@ -41,9 +39,6 @@ public sealed class MembershipTests
 
         await load.ProgressAsync(30);
         await load.StopAsync();
-        using var client = new ExchangeClient(cluster.ClientOptions(remaining));
-        await history.ResolveUnknownsAsync(client);
-        await history.CheckAsync(client);
-        History.CheckReplicas(await cluster.WaitForConvergenceAsync(remaining));
+        await history.VerifyAsync(cluster, remaining);
     }
 }

@@ -15,16 +15,11 @@ public sealed class ReplicationTests
         cluster.Bootstrap(voters);
         await cluster.WaitForLeaderAsync();
         var history = new History();
-        var load = new Load(cluster, history, unaryClients: 3, sessionClients: 2);
-        await load.FundAsync();
-        load.Start();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 3, sessionClients: 2);
         await load.ProgressAsync(300);
         await load.StopAsync();
 
-        using var client = new ExchangeClient(cluster.ClientOptions());
-        await history.ResolveUnknownsAsync(client);
-        await history.CheckAsync(client);
-        History.CheckReplicas(await cluster.WaitForConvergenceAsync());
+        await history.VerifyAsync(cluster);
     }
 
     [Fact]
