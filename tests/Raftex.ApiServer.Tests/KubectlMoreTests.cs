@@ -75,7 +75,7 @@ public sealed class KubectlMoreTests
         await s.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p"), "default");
         using var kubectl = new Kubectl(s.Host);
         var waiting = kubectl.RunAsync("wait", "--for=condition=Ready", "pod/p", "--timeout=30s");
-        await Poll.UntilAsync(() => s.Host.OpenWatchCount > 0 || waiting.IsCompleted, "kubectl watching the pod", 30_000);
+        await Poll.UntilAsync(() => s.Host.OpenWatchCount > 0 || waiting.IsCompleted, "kubectl watching the pod", TimeSpan.FromSeconds(30));
         Assert.False(waiting.IsCompleted);
         await s.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch("""{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}""", V1Patch.PatchType.MergePatch), "p", "default");
         var (code, output, err) = await waiting;

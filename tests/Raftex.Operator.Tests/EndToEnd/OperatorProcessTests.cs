@@ -32,32 +32,34 @@ public sealed class OperatorProcessTests
         process.BeginErrorReadLine();
         try
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            ExchangeCluster cluster;
-            var bootstrapped = false;
-            do
-            {
-                Assert.False(process.HasExited, "operator exited: " + string.Join("\n", output));
-                cluster = await h.GetAsync();
-                bootstrapped = cluster.Status?.ClusterId is not null
-                    && (await h.Kube.AppsV1.ListNamespacedStatefulSetAsync("default")).Items.Any(s => s.Metadata.Name == "xc1");
-                if (!bootstrapped) { await Task.Delay(100); }
-            }
-            while (!bootstrapped && DateTime.UtcNow < deadline);
+            var timeout = TimeSpan.FromSeconds(60);
+            var bootstrapped = Poll.UntilAsync(
+                async () =>
+                {
+                    Assert.False(process.HasExited, "operator exited: " + string.Join("\n", output));
+                    var cluster = await h.GetAsync();
+                    return cluster.Status?.ClusterId is not null
+                        && (await h.Kube.AppsV1.ListNamespacedStatefulSetAsync("default")).Items.Any(s => s.Metadata.Name == "xc1");
+                },
+                "the operator process bootstraps xc1",
+                timeout);
+            var failure = await Record.ExceptionAsync(() => bootstrapped);
+            Assert.True(failure is null, $"{failure?.Message}\noperator output:\n{string.Join("\n", output)}");
 
-            Assert.True(bootstrapped, "not bootstrapped within 60 s: " + string.Join("\n", output));
             var lease = await h.Kube.CoordinationV1.ReadNamespacedLeaseAsync("raftex-operator", "default");
             Assert.Equal("test-replica", lease.Spec.HolderIdentity);
 
             using var http = new HttpClient();
             // The counter moves when the first reconcile returns, which may be after the status we saw was written.
-            string metrics;
-            do
-            {
-                metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
-                if (!metrics.Contains("raftex_operator_reconciles_total", StringComparison.Ordinal)) { await Task.Delay(100); }
-            }
-            while (!metrics.Contains("raftex_operator_reconciles_total", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+            var metrics = string.Empty;
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+                    return metrics.Contains("raftex_operator_reconciles_total", StringComparison.Ordinal);
+                },
+                "the operator's /metrics to count a reconcile",
+                timeout);
 
             Assert.Contains("raftex_operator_reconciles_total", metrics, StringComparison.Ordinal);
         }
