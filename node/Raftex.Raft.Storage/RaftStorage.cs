@@ -20,7 +20,7 @@ public sealed class RaftStorage : IDisposable
     }
 
     /// <summary>The write-ahead log: Save + Sync per Ready batch, or AppendAsync from concurrent producers.</summary>
-    public WriteAheadLog Log { get; }
+    public WriteAheadLog Log { get; private set; }
 
     /// <summary>The snapshot files.</summary>
     public SnapshotStore Snapshots { get; }
@@ -38,33 +38,49 @@ public sealed class RaftStorage : IDisposable
         try
         {
             var snapshots = new SnapshotStore(Path.Combine(dataDirectory, SnapshotDirectoryName), options.GroupId);
-            var snapshot = snapshots.LoadNewest();
-            var marked = recovery.Snapshot;
-            var entries = recovery.Entries;
-            if (snapshot.Metadata.Index < marked.Index || (snapshot.Metadata.Index == marked.Index && snapshot.Metadata.Term != marked.Term))
-            {
-                throw new InvalidDataException(
-                    $"the WAL in '{log.Directory}' starts after snapshot {marked.Index}/{marked.Term}, but the newest snapshot file in " +
-                    $"'{snapshots.Directory}' is {snapshot.Metadata.Index}/{snapshot.Metadata.Term}; the entries in between are lost");
-            }
-
-            if (snapshot.Metadata.Index > marked.Index)
-            {
-                // The snapshot file is durable but its mark never reached the log: finish the mark exactly as
-                // SaveSnapshot would have, and apply the same rule to the recovered entries.
-                log.SaveSnapshot(snapshot.Metadata);
-                log.Sync();
-                log.ReleaseTo(snapshot.Metadata.Index);
-                entries = EntriesAfter(entries, snapshot.Metadata);
-            }
-
-            return (new RaftStorage(log, snapshots), new RecoveredState(recovery.HardState, snapshot, entries));
+            return (new RaftStorage(log, snapshots), Reconcile(log, recovery, snapshots));
         }
         catch
         {
             log.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Replaces a log that a failed write poisoned (see <see cref="WriteAheadLog.Reopen"/>) with one replayed from
+    /// disk, applying the same snapshot rule as <see cref="Open"/>. Returns what is durable now.
+    /// </summary>
+    public RecoveredState ReopenLog()
+    {
+        var (log, recovery) = Log.Reopen();
+        Log = log;
+        return Reconcile(log, recovery, Snapshots);
+    }
+
+    private static RecoveredState Reconcile(WriteAheadLog log, WalRecovery recovery, SnapshotStore snapshots)
+    {
+        var snapshot = snapshots.LoadNewest();
+        var marked = recovery.Snapshot;
+        var entries = recovery.Entries;
+        if (snapshot.Metadata.Index < marked.Index || (snapshot.Metadata.Index == marked.Index && snapshot.Metadata.Term != marked.Term))
+        {
+            throw new InvalidDataException(
+                $"the WAL in '{log.Directory}' starts after snapshot {marked.Index}/{marked.Term}, but the newest snapshot file in " +
+                $"'{snapshots.Directory}' is {snapshot.Metadata.Index}/{snapshot.Metadata.Term}; the entries in between are lost");
+        }
+
+        if (snapshot.Metadata.Index > marked.Index)
+        {
+            // The snapshot file is durable but its mark never reached the log: finish the mark exactly as
+            // SaveSnapshot would have, and apply the same rule to the recovered entries.
+            log.SaveSnapshot(snapshot.Metadata);
+            log.Sync();
+            log.ReleaseTo(snapshot.Metadata.Index);
+            entries = EntriesAfter(entries, snapshot.Metadata);
+        }
+
+        return new RecoveredState(recovery.HardState, snapshot, entries);
     }
 
     /// <summary>

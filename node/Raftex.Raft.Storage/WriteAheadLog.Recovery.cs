@@ -39,6 +39,27 @@ public sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>
+    /// Replays this log's directory again, under the lock it already holds, and returns a log that continues from what
+    /// is on disk; this instance accepts nothing more. Meant for a log that a failed write poisoned (a full disk): the
+    /// record the failure tore is cut off, a segment whose creation failed is removed, and everything synced before is
+    /// recovered. If the replay itself fails, this instance still holds the lock and Reopen may be called again.
+    /// </summary>
+    public (WriteAheadLog Log, WalRecovery Recovery) Reopen()
+    {
+        DrainAsyncAppends();
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _failure ??= new InvalidOperationException("the log was closed to be reopened");
+            _segment.Dispose();
+            var reopened = Replay(_directory, _options, _lockFile);
+            // The lock file now belongs to the new log: disposing this one must not release it.
+            _disposed = true;
+            return reopened;
+        }
+    }
+
     private static FileStream AcquireLock(string directory)
     {
         try
