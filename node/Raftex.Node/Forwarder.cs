@@ -8,17 +8,20 @@ namespace Raftex.Node;
 /// <summary>
 /// A follower's path for client writes: one bidirectional stream to the leader's peer endpoint carrying many requests,
 /// answered out of order by request id. A broken stream fails its in-flight requests as UNAVAILABLE (outcome unknown).
+/// The leader's address is resolved afresh each time a stream is opened.
 /// </summary>
-internal sealed class Forwarder(PeerTransport transport, PeerDirectory directory, ILogger logger) : IAsyncDisposable
+internal sealed class Forwarder(PeerTransport transport, PeerDirectory directory, PeerEndpoints endpoints, ILogger logger) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
+    // One caller at a time opens a stream; the others wait and use it instead of each resolving and connecting.
+    private readonly SemaphoreSlim _opening = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ForwardStream? _stream;
     private long _nextId;
 
     public async Task<CommandReply> ForwardAsync(long leader, byte[] command, CancellationToken cancellationToken)
     {
-        var stream = StreamTo(leader);
+        var stream = Current(leader) ?? await OpenAsync(leader, cancellationToken).ConfigureAwait(false);
         var id = (ulong)Interlocked.Increment(ref _nextId);
         var tcs = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         stream.Pending[id] = tcs;
@@ -38,20 +41,46 @@ internal sealed class Forwarder(PeerTransport transport, PeerDirectory directory
         }
     }
 
-    private ForwardStream StreamTo(long leader)
+    private ForwardStream? Current(long leader)
     {
         lock (_gate)
         {
-            if (_stream is { Broken: false } s && s.Leader == leader)
+            return _stream is { Broken: false } s && s.Leader == leader ? s : null;
+        }
+    }
+
+    private async Task<ForwardStream> OpenAsync(long leader, CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Current(leader) is { } opened)
             {
-                return s;
+                return opened;
             }
 
             var address = directory.PeerAddress(leader)
                 ?? throw new RpcException(new Status(StatusCode.Unavailable, $"leader {leader} has no known peer address"));
-            _stream?.Close();
-            _stream = new ForwardStream(leader, address, transport.Header(leader), transport.CallHeaders(), logger, _stopping.Token);
-            return _stream;
+            Uri target;
+            try
+            {
+                target = await endpoints.ResolveAsync(leader, address, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PeerResolutionException ex)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach leader {leader}: {ex.Message}"));
+            }
+
+            lock (_gate)
+            {
+                _stream?.Close();
+                _stream = new ForwardStream(leader, target, transport.Header(leader), transport.CallHeaders(), logger, _stopping.Token);
+                return _stream;
+            }
+        }
+        finally
+        {
+            _opening.Release();
         }
     }
 
@@ -77,12 +106,12 @@ internal sealed class Forwarder(PeerTransport transport, PeerDirectory directory
         private readonly AsyncDuplexStreamingCall<ForwardRequest, ForwardReply> _call;
         private readonly ILogger _logger;
 
-        public ForwardStream(long leader, string address, PeerHeader header, Metadata headers, ILogger logger, CancellationToken stopping)
+        public ForwardStream(long leader, Uri target, PeerHeader header, Metadata headers, ILogger logger, CancellationToken stopping)
         {
             Leader = leader;
             Header = header;
             _logger = logger;
-            _channel = GrpcChannel.ForAddress("http://" + address, PeerChannels.Options);
+            _channel = GrpcChannel.ForAddress(target, PeerChannels.Options);
             _call = new Peer.PeerClient(_channel).Forward(headers, cancellationToken: stopping);
             _ = RunAsync(stopping);
         }

@@ -57,6 +57,9 @@ public sealed record NodeOptions
 
     public string? ClientTokensFile { get; init; }
 
+    /// <summary>Hosts-style file mapping peer names to IPs, read on every reconnect (names it lacks go to DNS); null: DNS only.</summary>
+    public string? PeerHostsFile { get; init; }
+
     /// <summary>host:port other members use for this node's peer plane (defaults to the peer listen address).</summary>
     public string? AdvertisePeer { get; init; }
 
@@ -81,7 +84,9 @@ public sealed record NodeOptions
           --http-listen IP:PORT       /healthz /readyz /metrics (default 127.0.0.1:7004)
           --advertise-client HOST:PORT  client address told to other nodes and clients
           --advertise-peer HOST:PORT  peer address told to other members (e.g. the pod's DNS name)
-          --peers 1=host:port,2=...   peer-plane addresses of the other members
+          --peers 1=host:port,2=...   peer-plane addresses of the other members (names resolved on every reconnect)
+          --peer-hosts-file PATH      resolve peer names from lines "name ip" (or "ip name...") in PATH, read on every
+                                      reconnect; names not in it go to DNS (default: DNS only)
           --data-dir PATH             data directory (WAL, snapshots, identity, lock)
           --bootstrap                 create a new cluster of this node + peers (empty data dir only)
           --join                      start empty as a learner and wait to be added
@@ -149,7 +154,7 @@ public sealed record NodeOptions
         {
             "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
             "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval",
-            "proposal-queue", "session-credit", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file",
+            "proposal-queue", "session-credit", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
         };
         foreach (var name in values.Keys)
         {
@@ -184,6 +189,7 @@ public sealed record NodeOptions
             AdminTokenFile = Get("admin-token-file"),
             PeerSecretFile = Get("peer-secret-file"),
             ClientTokensFile = Get("client-tokens-file"),
+            PeerHostsFile = Get("peer-hosts-file") is { } hosts ? NonEmpty("peer-hosts-file", hosts) : null,
         };
 
         if (options.ElectionMs <= options.HeartbeatMs)
@@ -230,6 +236,9 @@ public sealed record NodeOptions
 
         return n;
     }
+
+    private static string NonEmpty(string name, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"--{name} must name a file, got an empty value") : value;
 
     private static bool ParseBool(string name, string value) => value.ToLowerInvariant() switch
     {

@@ -22,11 +22,13 @@ internal sealed class PeerTransport : IAsyncDisposable
     private readonly PeerIncarnations _incarnations;
     private readonly ILogger _logger;
     private readonly TimeSpan _reconnectDelay;
+    private readonly PeerEndpoints _endpoints;
     private readonly ConcurrentDictionary<long, PeerSender> _senders = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public PeerTransport(NodeIdentity identity, PeerDirectory directory, FaultSet faults, PeerIncarnations incarnations, TimeSpan reconnectDelay, ILogger logger)
+    public PeerTransport(NodeIdentity identity, PeerDirectory directory, PeerEndpoints endpoints, FaultSet faults, PeerIncarnations incarnations, TimeSpan reconnectDelay, ILogger logger)
     {
+        _endpoints = endpoints;
         _identity = identity;
         _directory = directory;
         _faults = faults;
@@ -252,13 +254,15 @@ internal sealed class PeerTransport : IAsyncDisposable
                         continue;
                     }
 
-                    await StreamAsync(address, ct).ConfigureAwait(false);
+                    // Resolved on every (re)connect: a restarted pod comes back with a new IP under the same name.
+                    var target = await _owner._endpoints.ResolveAsync(_peer, address, ct).ConfigureAwait(false);
+                    await StreamAsync(target, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException)
+                catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException or PeerResolutionException)
                 {
                     _owner._logger.LogDebug("Stream to node {Peer} broke: {Error}", _peer, ex.Message);
                     // What was queued while the stream was down is stale by now; Raft resends what matters.
@@ -279,10 +283,10 @@ internal sealed class PeerTransport : IAsyncDisposable
             }
         }
 
-        private async Task StreamAsync(string address, CancellationToken ct)
+        private async Task StreamAsync(Uri target, CancellationToken ct)
         {
-            // A fresh channel per connection: the name is resolved again, as pod IPs change on restart.
-            using var channel = GrpcChannel.ForAddress("http://" + address, PeerChannels.Options);
+            // A fresh channel per connection, to the IP just resolved.
+            using var channel = GrpcChannel.ForAddress(target, PeerChannels.Options);
             var client = new Peer.PeerClient(channel);
             using var call = client.Raft(_owner.CallHeaders(), cancellationToken: ct);
             var reader = Queue.Reader;

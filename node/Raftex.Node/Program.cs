@@ -19,11 +19,13 @@ DataDirectory data;
 Raftex.Exchange.ExchangeConfig exchange;
 TokenAuthority auth;
 string? peerSecret;
+IPeerResolver resolver;
 try
 {
     exchange = SymbolsFile.Load(options.SymbolsFile);
     auth = TokenAuthority.Load(options.AdminTokenFile, options.ClientTokensFile);
     peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
+    resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);
     data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId);
 }
 catch (WalLockedException ex)
@@ -31,7 +33,7 @@ catch (WalLockedException ex)
     Console.Error.WriteLine($"raftex-node: data directory {options.DataDir} is in use by another process: {ex.Message}");
     return 3;
 }
-catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or WalCorruptionException or WalFormatException or SnapshotCorruptionException)
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or PeerResolutionException or WalCorruptionException or WalFormatException or SnapshotCorruptionException)
 {
     Console.Error.WriteLine($"raftex-node: cannot start: {ex.Message}");
     return 3;
@@ -85,9 +87,10 @@ builder.Services.AddSingleton(incarnations);
 builder.Services.AddSingleton(directory);
 builder.Services.AddSingleton(auth);
 builder.Services.AddSingleton(new CommandFactory(exchange));
-builder.Services.AddSingleton(sp => new PeerTransport(identity, directory, faults, incarnations, TimeSpan.FromMilliseconds(options.HeartbeatMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Peer")));
+builder.Services.AddSingleton(sp => new PeerEndpoints(resolver, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Peer")));
+builder.Services.AddSingleton(sp => new PeerTransport(identity, directory, sp.GetRequiredService<PeerEndpoints>(), faults, incarnations, TimeSpan.FromMilliseconds(options.HeartbeatMs), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Peer")));
 builder.Services.AddSingleton(sp => new RaftHost(options, data, exchange, sp.GetRequiredService<PeerTransport>(), faults, metrics, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Raft")));
-builder.Services.AddSingleton(sp => new Forwarder(sp.GetRequiredService<PeerTransport>(), directory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Forward")));
+builder.Services.AddSingleton(sp => new Forwarder(sp.GetRequiredService<PeerTransport>(), directory, sp.GetRequiredService<PeerEndpoints>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Forward")));
 builder.Services.AddSingleton<WriteRouter>();
 builder.Services.AddSingleton<ExchangeService>();
 builder.Services.AddSingleton<OrderSessionService>();
@@ -124,6 +127,11 @@ if (auth.AdminOpen)
 if (auth.ClientsOpen)
 {
     log.LogWarning("OPEN MODE: no --client-tokens-file; any client may act on any account");
+}
+
+if (resolver is HostsFilePeerResolver hostsFile)
+{
+    log.LogInformation("Peer names resolve through {HostsFile} (read on every reconnect), then DNS", hostsFile.Path);
 }
 
 if (peerSecret is null)
