@@ -6,6 +6,9 @@ public record struct Command
     public byte Version;
     public CommandType Type;
 
+    /// <summary>For SetEntryFormat: the entry format version to write from now on. (Declared here, it fills padding before <see cref="Time"/>.)</summary>
+    public byte EntryFormat;
+
     /// <summary>The leader's stamp; the engine uses max(previous log time, stamp).</summary>
     public long Time;
 

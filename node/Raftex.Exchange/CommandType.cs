@@ -9,4 +9,7 @@ public enum CommandType : byte
     PlaceOrder = 4,
     CancelOrder = 5,
     ReplaceOrder = 6,
+
+    /// <summary>Raises the entry format version the leader writes (replicated, so every node agrees when it changes).</summary>
+    SetEntryFormat = 7,
 }

@@ -5,13 +5,19 @@ namespace Raftex.Exchange;
 
 /// <summary>
 /// Versioned binary snapshot: "RFXS", u16 version, i64 body length, body, u64 checksum of the body.
+/// Version 2 adds the entry format version in force (u8, after the state hash); version 1 snapshots restore with format 1.
+/// While the entry format is still 1 the version 1 layout is written, so a binary that reads only version 1 snapshots keeps
+/// working in a mixed cluster during a rolling upgrade, until the format is raised (which needs every member upgraded).
 /// The body is written in a canonical order (accounts by id, orders in book priority, client ids and sessions in expiry order),
 /// never in hash-map order, so equal states give equal bytes.
 /// </summary>
 public sealed partial class ExchangeStateMachine
 {
-    /// <summary>The snapshot format this build writes and reads.</summary>
-    public const ushort SnapshotVersion = 1;
+    /// <summary>The newest snapshot format this build writes and reads.</summary>
+    public const ushort SnapshotVersion = 2;
+
+    /// <summary>The oldest snapshot format this build still reads.</summary>
+    public const ushort MinSnapshotVersion = 1;
 
     private static ReadOnlySpan<byte> SnapshotMagic => "RFXS"u8;
 
@@ -19,10 +25,11 @@ public sealed partial class ExchangeStateMachine
     public void WriteSnapshot(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var body = SnapshotBody();
+        var version = WrittenSnapshotVersion;
+        var body = SnapshotBody(version);
         Span<byte> header = stackalloc byte[14];
         SnapshotMagic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], SnapshotVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], version);
         BinaryPrimitives.WriteInt64LittleEndian(header[6..], body.Length);
         destination.Write(header);
         destination.Write(body);
@@ -32,7 +39,10 @@ public sealed partial class ExchangeStateMachine
     }
 
     /// <summary>A 64-bit digest of the full state (the checksum of the canonical snapshot body).</summary>
-    public ulong Digest() => Checksum(SnapshotBody());
+    public ulong Digest() => Checksum(SnapshotBody(WrittenSnapshotVersion));
+
+    /// <summary>The snapshot version <see cref="WriteSnapshot"/> writes for the current state: 1 while the entry format is 1, else 2.</summary>
+    public ushort WrittenSnapshotVersion => _entryFormatVersion == CommandCodec.FormatVersion ? MinSnapshotVersion : SnapshotVersion;
 
     /// <summary>Rebuilds a state machine from a snapshot; throws <see cref="SnapshotFormatException"/> if it is not a valid one.</summary>
     public static ExchangeStateMachine Restore(Stream source)
@@ -50,9 +60,9 @@ public sealed partial class ExchangeStateMachine
         }
 
         var version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
-        if (version != SnapshotVersion)
+        if (version is < MinSnapshotVersion or > SnapshotVersion)
         {
-            throw new SnapshotFormatException($"unsupported snapshot version {version}; this build reads version {SnapshotVersion}");
+            throw new SnapshotFormatException($"unsupported snapshot version {version}; this build reads versions {MinSnapshotVersion} to {SnapshotVersion}");
         }
 
         var length = BinaryPrimitives.ReadInt64LittleEndian(header[6..]);
@@ -78,7 +88,7 @@ public sealed partial class ExchangeStateMachine
 
         try
         {
-            return FromBody(body);
+            return FromBody(body, version);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidDataException)
         {
@@ -88,7 +98,7 @@ public sealed partial class ExchangeStateMachine
 
     private static ulong Checksum(ReadOnlySpan<byte> body) => StateHasher.Finish(StateHasher.Bytes(StateHasher.Seed, body));
 
-    private byte[] SnapshotBody()
+    private byte[] SnapshotBody(ushort version)
     {
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -97,6 +107,11 @@ public sealed partial class ExchangeStateMachine
             w.Write(_lastIndex);
             w.Write(_logTime);
             w.Write(_stateHash);
+            if (version >= 2)
+            {
+                w.Write(_entryFormatVersion);
+            }
+
             foreach (var s in _supply)
             {
                 w.Write(s);
@@ -215,7 +230,7 @@ public sealed partial class ExchangeStateMachine
         }
     }
 
-    private static ExchangeStateMachine FromBody(byte[] body)
+    private static ExchangeStateMachine FromBody(byte[] body, ushort version)
     {
         using var stream = new MemoryStream(body, writable: false);
         using var r = new BinaryReader(stream, Encoding.UTF8);
@@ -224,6 +239,16 @@ public sealed partial class ExchangeStateMachine
         m._lastIndex = r.ReadInt64();
         m._logTime = r.ReadInt64();
         m._stateHash = r.ReadUInt64();
+        if (version >= 2)
+        {
+            var format = r.ReadByte();
+            if (!CommandCodec.Supports(format))
+            {
+                throw new InvalidDataException($"entry format version {format} is not supported by this build ({CommandCodec.MinFormatVersion}..{CommandCodec.MaxFormatVersion})");
+            }
+
+            m._entryFormatVersion = format;
+        }
         for (var i = 0; i < m._assetCount; i++)
         {
             m._supply[i] = r.ReadInt64();

@@ -27,6 +27,7 @@ public sealed partial class ExchangeStateMachine
     private long _lastIndex;
     private long _logTime;
     private ulong _stateHash = StateHasher.Seed;
+    private byte _entryFormatVersion = CommandCodec.FormatVersion;
 
     /// <summary>Creates an empty exchange.</summary>
     public ExchangeStateMachine(ExchangeConfig config)
@@ -58,6 +59,9 @@ public sealed partial class ExchangeStateMachine
 
     /// <summary>Rolling 64-bit hash over every applied entry and its outcome.</summary>
     public ulong StateHash => _stateHash;
+
+    /// <summary>The entry format version the cluster agreed on (replicated through SetEntryFormat; starts at 1, never goes back).</summary>
+    public byte EntryFormatVersion => _entryFormatVersion;
 
     /// <summary>
     /// Applies one committed log entry. Bad bytes or bad values give a <see cref="ResultCode.Rejected"/> result with a reason,
@@ -107,6 +111,11 @@ public sealed partial class ExchangeStateMachine
 
         result.LogTime = _logTime;
         _stateHash = StateHasher.Fold(_stateHash, entry, result);
+        if (result.Command == CommandType.SetEntryFormat)
+        {
+            // The version in force is part of the state replicas compare, not only the entry that set it.
+            _stateHash = StateHasher.Mix(_stateHash, _entryFormatVersion);
+        }
     }
 
     private void Execute(long logIndex, in Command c, ApplyResult result)
@@ -120,6 +129,12 @@ public sealed partial class ExchangeStateMachine
             }
 
             RegisterSession(logIndex, result);
+            return;
+        }
+
+        if (c.Type == CommandType.SetEntryFormat)
+        {
+            SetEntryFormat(in c, result);
             return;
         }
 
@@ -197,6 +212,28 @@ public sealed partial class ExchangeStateMachine
             {
                 _sessionHighest[session] = c.SessionSequence;
             }
+        }
+    }
+
+    private void SetEntryFormat(in Command c, ApplyResult result)
+    {
+        // An operator command, not a client one: it carries no session, and repeating the version in force is a no-op success.
+        if (c.SessionId != 0 || c.SessionSequence != 0)
+        {
+            result.Reject(RejectReason.MalformedCommand);
+        }
+        else if (!CommandCodec.Supports(c.EntryFormat))
+        {
+            result.Reject(RejectReason.UnsupportedEntryFormat);
+        }
+        else if (c.EntryFormat < _entryFormatVersion)
+        {
+            result.Reject(RejectReason.EntryFormatLowered);
+        }
+        else
+        {
+            _entryFormatVersion = c.EntryFormat;
+            result.Code = ResultCode.Accepted;
         }
     }
 

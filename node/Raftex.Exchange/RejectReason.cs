@@ -28,4 +28,13 @@ public enum RejectReason : byte
     UnknownOrder = 22,
     UnknownSession = 23,
     StaleSequence = 24,
+
+    /// <summary>SetEntryFormat named a version this build cannot apply (a node halts before this; the engine alone rejects).</summary>
+    UnsupportedEntryFormat = 25,
+
+    /// <summary>SetEntryFormat named a version lower than the one in force: the entry format never goes back.</summary>
+    EntryFormatLowered = 26,
+
+    /// <summary>A version 2 entry whose CRC32C trailer does not match (a node halts before this; the engine alone rejects).</summary>
+    ChecksumMismatch = 27,
 }

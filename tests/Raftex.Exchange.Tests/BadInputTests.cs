@@ -38,14 +38,19 @@ public sealed class BadInputTests
     public void Unknown_format_version_and_unknown_command_type_are_rejected_with_their_reasons()
     {
         var driver = new ExchangeDriver();
-        foreach (var version in new byte[] { 0, 2, 255 })
+        foreach (var version in new byte[] { 0, 3, 255 })
         {
             var entry = (byte[])ValidEntries[1].Clone();
             entry[0] = version;
             Assert.Equal(RejectReason.UnsupportedVersion, driver.ApplyBytes(entry).Reason);
         }
 
-        foreach (var type in new byte[] { 0, 7, 200 })
+        // A version 1 entry relabelled as version 2 lacks its trailer: its last bytes are not the checksum of the rest.
+        var relabelled = (byte[])ValidEntries[1].Clone();
+        relabelled[0] = CommandCodec.ChecksummedFormatVersion;
+        Assert.Equal(RejectReason.ChecksumMismatch, driver.ApplyBytes(relabelled).Reason);
+
+        foreach (var type in new byte[] { 0, 8, 200 })
         {
             var entry = (byte[])ValidEntries[1].Clone();
             entry[1] = type;

@@ -14,6 +14,7 @@ public sealed class CommandCodecTests
         },
         new Command { Type = CommandType.CancelOrder, Time = 1, Account = 1, ClientId = 2, OrigClientId = 3, OrderId = 4 },
         new Command { Type = CommandType.ReplaceOrder, Time = 1, Account = 1, ClientId = 2, OrigClientId = 3, OrderId = 4, Price = 5, Quantity = 6 },
+        new Command { Type = CommandType.SetEntryFormat, Time = 9, EntryFormat = 2 },
     ];
 
     [Theory]
@@ -39,10 +40,15 @@ public sealed class CommandCodecTests
     }
 
     [Fact]
-    public void Only_the_current_format_version_is_supported()
+    public void Versions_one_and_two_are_supported_and_nothing_else()
     {
-        Assert.True(CommandCodec.Supports(CommandCodec.FormatVersion));
+        Assert.Equal(new byte[] { 1, 2 }, CommandCodec.SupportedFormatVersions);
+        Assert.Equal(CommandCodec.MinFormatVersion, CommandCodec.SupportedFormatVersions[0]);
+        Assert.Equal(CommandCodec.MaxFormatVersion, CommandCodec.SupportedFormatVersions[^1]);
+        Assert.True(CommandCodec.Supports(1));
+        Assert.True(CommandCodec.Supports(2));
         Assert.False(CommandCodec.Supports(0));
-        Assert.False(CommandCodec.Supports(CommandCodec.FormatVersion + 1));
+        Assert.False(CommandCodec.Supports(3));
+        Assert.False(CommandCodec.Supports(258));
     }
 }

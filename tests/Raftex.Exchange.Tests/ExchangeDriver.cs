@@ -47,6 +47,15 @@ public sealed class ExchangeDriver
         return ApplyBytes(_buffer.AsSpan(0, n));
     }
 
+    /// <summary>Encodes a command and stamps it the way a leader does, in the given entry format version.</summary>
+    public Outcome ApplyStamped(Command command, byte version)
+    {
+        var n = CommandCodec.Encode(_buffer, in command);
+        return ApplyBytes(CommandCodec.Stamp(_buffer[..n], version, Time));
+    }
+
+    public Outcome SetEntryFormat(byte version) => Apply(new Command { Type = CommandType.SetEntryFormat, EntryFormat = version });
+
     public Outcome Deposit(long account, int asset, long amount, long txId = 0, long session = 0, long seq = 0) => Apply(new Command
     {
         Type = CommandType.Deposit, Account = account, Asset = asset, Amount = amount, ClientId = txId == 0 ? NextIndex : txId, SessionId = session, SessionSequence = seq,

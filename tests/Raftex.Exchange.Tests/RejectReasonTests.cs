@@ -122,6 +122,26 @@ public sealed class RejectReasonTests
     }
 
     [Fact]
+    public void Unsupported_entry_format() => Assert.Equal(RejectReason.UnsupportedEntryFormat, _x.SetEntryFormat(CommandCodec.MaxFormatVersion + 1).Reason);
+
+    [Fact]
+    public void Entry_format_lowered()
+    {
+        Assert.Equal(ResultCode.Accepted, _x.SetEntryFormat(2).Code);
+        Assert.Equal(RejectReason.EntryFormatLowered, _x.SetEntryFormat(1).Reason);
+    }
+
+    [Fact]
+    public void Checksum_mismatch()
+    {
+        var buffer = new byte[CommandCodec.MaxEntrySize];
+        var n = CommandCodec.EncodeDeposit(buffer, 1, 0, 0, 1, 77, 0, 5);
+        var entry = CommandCodec.Stamp(buffer[..n], CommandCodec.ChecksummedFormatVersion, 1);
+        entry[^1] ^= 1;
+        Assert.Equal(RejectReason.ChecksumMismatch, _x.ApplyBytes(entry).Reason);
+    }
+
+    [Fact]
     public void Every_reject_reason_has_a_test_in_this_class()
     {
         var covered = typeof(RejectReasonTests).GetMethods().Select(m => m.Name.Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant()).ToList();
