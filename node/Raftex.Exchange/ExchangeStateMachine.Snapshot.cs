@@ -5,7 +5,8 @@ namespace Raftex.Exchange;
 
 /// <summary>
 /// Versioned binary snapshot: "RFXS", u16 version, i64 body length, body, u64 checksum of the body.
-/// Version 2 adds the entry format version in force (u8, after the state hash); version 1 snapshots restore with format 1.
+/// Version 2 adds the entry format version in force (u8) and the log index that set it (i64) after the state hash;
+/// version 1 snapshots restore with format 1 set at index 0.
 /// While the entry format is still 1 the version 1 layout is written, so a binary that reads only version 1 snapshots keeps
 /// working in a mixed cluster during a rolling upgrade, until the format is raised (which needs every member upgraded).
 /// The body is written in a canonical order (accounts by id, orders in book priority, client ids and sessions in expiry order),
@@ -110,6 +111,7 @@ public sealed partial class ExchangeStateMachine
             if (version >= 2)
             {
                 w.Write(_entryFormatVersion);
+                w.Write(_entryFormatIndex);
             }
 
             foreach (var s in _supply)
@@ -248,6 +250,11 @@ public sealed partial class ExchangeStateMachine
             }
 
             m._entryFormatVersion = format;
+            m._entryFormatIndex = r.ReadInt64();
+            if (m._entryFormatIndex < 0 || m._entryFormatIndex > m._lastIndex)
+            {
+                throw new InvalidDataException($"entry format index {m._entryFormatIndex} is outside 0..{m._lastIndex}");
+            }
         }
         for (var i = 0; i < m._assetCount; i++)
         {

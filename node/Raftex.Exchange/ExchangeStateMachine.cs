@@ -28,6 +28,7 @@ public sealed partial class ExchangeStateMachine
     private long _logTime;
     private ulong _stateHash = StateHasher.Seed;
     private byte _entryFormatVersion = CommandCodec.FormatVersion;
+    private long _entryFormatIndex;
 
     /// <summary>Creates an empty exchange.</summary>
     public ExchangeStateMachine(ExchangeConfig config)
@@ -62,6 +63,9 @@ public sealed partial class ExchangeStateMachine
 
     /// <summary>The entry format version the cluster agreed on (replicated through SetEntryFormat; starts at 1, never goes back).</summary>
     public byte EntryFormatVersion => _entryFormatVersion;
+
+    /// <summary>Log index of the SetEntryFormat entry that put <see cref="EntryFormatVersion"/> in force (0 while it is the initial 1).</summary>
+    public long EntryFormatIndex => _entryFormatIndex;
 
     /// <summary>
     /// Applies one committed log entry. Bad bytes or bad values give a <see cref="ResultCode.Rejected"/> result with a reason,
@@ -134,7 +138,7 @@ public sealed partial class ExchangeStateMachine
 
         if (c.Type == CommandType.SetEntryFormat)
         {
-            SetEntryFormat(in c, result);
+            SetEntryFormat(logIndex, in c, result);
             return;
         }
 
@@ -215,7 +219,7 @@ public sealed partial class ExchangeStateMachine
         }
     }
 
-    private void SetEntryFormat(in Command c, ApplyResult result)
+    private void SetEntryFormat(long logIndex, in Command c, ApplyResult result)
     {
         // An operator command, not a client one: it carries no session, and repeating the version in force is a no-op success.
         if (c.SessionId != 0 || c.SessionSequence != 0)
@@ -232,7 +236,12 @@ public sealed partial class ExchangeStateMachine
         }
         else
         {
-            _entryFormatVersion = c.EntryFormat;
+            if (c.EntryFormat > _entryFormatVersion)
+            {
+                _entryFormatVersion = c.EntryFormat;
+                _entryFormatIndex = logIndex;
+            }
+
             result.Code = ResultCode.Accepted;
         }
     }

@@ -154,14 +154,21 @@ public sealed class EntryFormatTests
     {
         var x = new ExchangeDriver();
         Assert.Equal(1, x.Engine.EntryFormatVersion);
+        Assert.Equal(0, x.Engine.EntryFormatIndex);
         Assert.Equal(ResultCode.Accepted, x.SetEntryFormat(1).Code);
         Assert.Equal(1, x.Engine.EntryFormatVersion);
+        Assert.Equal(0, x.Engine.EntryFormatIndex);
         Assert.Equal(RejectReason.UnsupportedEntryFormat, x.SetEntryFormat(0).Reason);
         Assert.Equal(RejectReason.UnsupportedEntryFormat, x.SetEntryFormat(3).Reason);
         Assert.Equal(1, x.Engine.EntryFormatVersion);
         Assert.Equal(ResultCode.Accepted, x.SetEntryFormat(2).Code);
+        var raisedAt = x.Engine.LastAppliedIndex;
         Assert.Equal(2, x.Engine.EntryFormatVersion);
+        Assert.Equal(raisedAt, x.Engine.EntryFormatIndex);
+
+        // Repeating the version in force succeeds and keeps the index that set it (the Admin call is idempotent).
         Assert.Equal(ResultCode.Accepted, x.SetEntryFormat(2).Code);
+        Assert.Equal(raisedAt, x.Engine.EntryFormatIndex);
         Assert.Equal(RejectReason.EntryFormatLowered, x.SetEntryFormat(1).Reason);
         Assert.Equal(2, x.Engine.EntryFormatVersion);
     }
@@ -263,6 +270,8 @@ public sealed class EntryFormatTests
         Assert.Equal(2, BitConverter.ToUInt16(bytes, 4));
         var copy = ExchangeStateMachine.Restore(new MemoryStream(bytes));
         Assert.Equal(2, copy.EntryFormatVersion);
+        Assert.Equal(x.Engine.EntryFormatIndex, copy.EntryFormatIndex);
+        Assert.NotEqual(0, copy.EntryFormatIndex);
         Assert.Equal(x.Engine.StateHash, copy.StateHash);
         Assert.Equal(x.Engine.Digest(), copy.Digest());
         Assert.Equal(bytes, Snapshot(copy));
