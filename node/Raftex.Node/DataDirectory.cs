@@ -37,6 +37,9 @@ internal sealed class DataDirectory : IDisposable
 
     public SnapshotStore Snapshots => _storage.Snapshots;
 
+    /// <summary>Replaces a WAL poisoned by a failed write (a full disk) with one replayed from disk, under the same lock.</summary>
+    public void ReopenWal() => _storage.ReopenLog();
+
     public string ClusterId { get; }
 
     public string Incarnation { get; }
@@ -45,11 +48,11 @@ internal sealed class DataDirectory : IDisposable
     public bool IsNew { get; }
 
     /// <summary>Opens (creating if empty) and locks the directory. Throws <see cref="InvalidOperationException"/> when it belongs to another cluster or node, and <see cref="WalLockedException"/> when another process holds it.</summary>
-    public static DataDirectory Open(string path, string clusterId, long nodeId)
+    public static DataDirectory Open(string path, string clusterId, long nodeId, long walSegmentBytes = WalOptions.DefaultSegmentSize)
     {
         var root = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(root);
-        var (storage, recovery) = RaftStorage.Open(root, new WalOptions { GroupId = 0 });
+        var (storage, recovery) = RaftStorage.Open(root, new WalOptions { GroupId = 0, SegmentSize = walSegmentBytes });
         try
         {
             var identityPath = System.IO.Path.Combine(root, IdentityFile);

@@ -18,6 +18,7 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _proposals;
     private readonly Counter<long> _orders;
     private readonly Counter<long> _trades;
+    private readonly Counter<long> _diskFullEpisodes;
     private readonly Histogram<double> _append;
     private readonly Histogram<double> _fsync;
     private readonly Histogram<double> _orderLatency;
@@ -30,6 +31,7 @@ internal sealed class NodeMetrics : IDisposable
         _proposals = _meter.CreateCounter<long>("raftex_proposals", description: "Entries proposed by this node as leader");
         _orders = _meter.CreateCounter<long>("raftex_commands_applied", description: "Commands applied, by outcome");
         _trades = _meter.CreateCounter<long>("raftex_trades", description: "Trades applied");
+        _diskFullEpisodes = _meter.CreateCounter<long>("raftex_disk_full_episodes", description: "Times a write failed because the disk was full");
         _append = _meter.CreateHistogram<double>("raftex_wal_append_seconds", "s", "Time to write one Ready batch to the WAL (before fsync)");
         _fsync = _meter.CreateHistogram<double>("raftex_wal_fsync_seconds", "s", "Time of one WAL fsync");
         _orderLatency = _meter.CreateHistogram<double>("raftex_order_latency_seconds", "s", "Proposal to applied, on the leader");
@@ -40,6 +42,8 @@ internal sealed class NodeMetrics : IDisposable
     public void LeaderChanged() => _leaderChanges.Add(1);
 
     public void Proposed(int count) => _proposals.Add(count);
+
+    public void DiskFullEntered() => _diskFullEpisodes.Add(1);
 
     public void AppendTook(long startTimestamp) => _append.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 

@@ -45,6 +45,9 @@ public sealed record NodeOptions
     /// <summary>State-hash checkpoint every K applied indexes.</summary>
     public long CheckpointInterval { get; init; } = 1000;
 
+    /// <summary>WAL segment size in MiB (space is preallocated in chunks of at most 4 MiB of it).</summary>
+    public int WalSegmentMb { get; init; } = 64;
+
     public int ProposalQueue { get; init; } = 16_384;
 
     public int SessionCredit { get; init; } = 256;
@@ -95,6 +98,7 @@ public sealed record NodeOptions
           --snapshot-threshold N      applied entries between snapshots (default 100000)
           --snapshot-catchup-entries N  entries kept behind a snapshot (default 10000)
           --checkpoint-interval K     state-hash checkpoint every K applied indexes (default 1000)
+          --wal-segment-mb N          WAL segment size in MiB (default 64)
           --proposal-queue N          bounded proposal queue (default 16384)
           --session-credit N          outstanding commands per order session (default 256)
           --symbols-file PATH         instruments (see README); default BTC-USD and ETH-USD
@@ -153,7 +157,7 @@ public sealed record NodeOptions
         var known = new HashSet<string>(StringComparer.Ordinal)
         {
             "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
-            "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval",
+            "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval", "wal-segment-mb",
             "proposal-queue", "session-credit", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
         };
         foreach (var name in values.Keys)
@@ -183,6 +187,7 @@ public sealed record NodeOptions
             SnapshotThreshold = Get("snapshot-threshold") is { } st ? ParseLong("snapshot-threshold", st, 1) : 100_000,
             SnapshotCatchUpEntries = Get("snapshot-catchup-entries") is { } sc ? ParseLong("snapshot-catchup-entries", sc, 0) : 10_000,
             CheckpointInterval = Get("checkpoint-interval") is { } ck ? ParseLong("checkpoint-interval", ck, 1) : 1000,
+            WalSegmentMb = Get("wal-segment-mb") is { } ws ? (int)ParseLong("wal-segment-mb", ws, 1, 1024) : 64,
             ProposalQueue = Get("proposal-queue") is { } pq ? (int)ParseLong("proposal-queue", pq, 1, 1 << 24) : 16_384,
             SessionCredit = Get("session-credit") is { } cr ? (int)ParseLong("session-credit", cr, 1, 4096) : 256,
             SymbolsFile = Get("symbols-file"),

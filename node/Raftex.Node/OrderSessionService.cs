@@ -27,6 +27,11 @@ internal sealed class OrderSessionService(RaftHost host, WriteRouter router, Com
             return;
         }
 
+        if (host.DiskFullRefusal() is { } full)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, full.Detail));
+        }
+
         var leadership = host.LeadershipToken;
         if (!await requestStream.MoveNext(ct).ConfigureAwait(false))
         {
@@ -75,7 +80,9 @@ internal sealed class OrderSessionService(RaftHost host, WriteRouter router, Com
                 throw new RpcException(status);
             }
 
-            throw new RpcException(new Status(StatusCode.Unavailable, "this node stopped leading; reconnect to the new leader and resend unreported commands"));
+            throw new RpcException(host.DiskFullRefusal() is { } refusal
+                ? new Status(StatusCode.Unavailable, refusal.Detail)
+                : new Status(StatusCode.Unavailable, "this node stopped leading; reconnect to the new leader and resend unreported commands"));
         }
     }
 
@@ -109,9 +116,9 @@ internal sealed class OrderSessionService(RaftHost host, WriteRouter router, Com
             }
 
             session.Sent();
-            if (!host.TryPropose(bytes, new SessionWaiter(command.Sequence, session)))
+            if (host.TryPropose(bytes, new SessionWaiter(command.Sequence, session)) is { } refused)
             {
-                session.Report(new SessionEvent { Report = new ExecutionReport { Sequence = command.Sequence, ErrorCode = (uint)StatusCode.ResourceExhausted, ErrorMessage = "proposal queue is full" } });
+                session.Report(new SessionEvent { Report = new ExecutionReport { Sequence = command.Sequence, ErrorCode = (uint)refused.StatusCode, ErrorMessage = refused.Detail } });
             }
         }
     }

@@ -26,7 +26,7 @@ try
     auth = TokenAuthority.Load(options.AdminTokenFile, options.ClientTokensFile);
     peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
     resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);
-    data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId);
+    data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId, options.WalSegmentMb * 1024L * 1024);
 }
 catch (WalLockedException ex)
 {
@@ -115,7 +115,11 @@ app.MapGet("/readyz", (AdminService admin) =>
     var status = admin.Status();
     return status.Ready
         ? Results.Text($"ready: leader {status.LeaderId}, applied {status.AppliedIndex}, commit {status.CommitIndex}\n")
-        : Results.Text($"not ready: leader {status.LeaderId}, applied {status.AppliedIndex}, commit {status.CommitIndex}\n", statusCode: 503);
+        : Results.Text(
+            status.DiskFull
+                ? $"not ready: {status.DiskFullDetail}\n"
+                : $"not ready: leader {status.LeaderId}, applied {status.AppliedIndex}, commit {status.CommitIndex}\n",
+            statusCode: 503);
 }).RequireHost(Port(options.HttpListen));
 app.MapPrometheusScrapingEndpoint().RequireHost(Port(options.HttpListen));
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Raftex.Exchange;
 using Raftex.Raft;
+using Raftex.Raft.Storage;
 
 namespace Raftex.Node;
 
@@ -142,7 +143,15 @@ internal sealed partial class RaftHost
                     _raft.Step(m);
                 }
 
-                DrainProposals();
+                if (_stall is null)
+                {
+                    DrainProposals();
+                }
+                else
+                {
+                    RefuseQueuedProposals();
+                }
+
                 var changed = false;
                 // The fsync of a Ready runs off this thread: while it is in flight the loop keeps stepping acks and
                 // taking proposals (they form the next batch), and the Ready is finished once the sync is done.
@@ -156,9 +165,28 @@ internal sealed partial class RaftHost
                         }
 
                         _syncing = null;
+                        if (inflight.Sync.Exception is { } failed && DiskFull.IsCause(failed))
+                        {
+                            Stall(inflight.Ready, inMemory: true, failed);
+                            changed = true;
+                            break;
+                        }
+
                         inflight.Sync.GetAwaiter().GetResult();
                         _metrics.FsyncTook(inflight.Started);
                         FinishReady(inflight.Ready);
+                        changed = true;
+                        continue;
+                    }
+
+                    if (_stall is not null)
+                    {
+                        // Nothing new is taken from Raft until the stalled Ready is durable.
+                        if (!TryResume())
+                        {
+                            break;
+                        }
+
                         changed = true;
                         continue;
                     }
@@ -251,33 +279,17 @@ internal sealed partial class RaftHost
         // (the leader counts itself toward a quorum only once its fsync is done).
         _transport.Send(rd.Messages);
 
-        if (rd.Snapshot is { } snapshot)
+        try
         {
-            _data.Snapshots.Save(snapshot);
-            _data.Wal.SaveSnapshot(snapshot.Metadata);
-            _storage.ApplySnapshot(snapshot);
-            Applier.EnqueueInstall(snapshot);
-            _logger.LogInformation("Received snapshot at index {Index} from the leader", snapshot.Metadata.Index);
+            Persist(rd);
+        }
+        catch (Exception e) when (DiskFull.IsCause(e))
+        {
+            Stall(rd, inMemory: false, e);
+            return true;
         }
 
-        if (rd.HardState is not null || rd.Entries.Count > 0)
-        {
-            var started = Stopwatch.GetTimestamp();
-            _data.Wal.Save(rd.HardState, rd.Entries);
-            _metrics.AppendTook(started);
-        }
-
-        if (rd.HardState is { } hs)
-        {
-            _storage.SetHardState(hs);
-        }
-
-        if (rd.Entries.Count > 0)
-        {
-            _storage.Append(rd.Entries);
-            TrackLogTime(rd.Entries);
-        }
-
+        Remember(rd);
         if (rd.MustSync || rd.Snapshot is not null)
         {
             var started = Stopwatch.GetTimestamp();
@@ -298,6 +310,49 @@ internal sealed partial class RaftHost
 
         FinishReady(rd);
         return changed;
+    }
+
+    /// <summary>
+    /// Writes a Ready's snapshot, hard state and entries to disk (buffered until the sync). Repeatable: a Ready retried
+    /// after a full disk neither saves nor marks its snapshot twice, and the WAL truncates whatever part of its entries
+    /// it already holds.
+    /// </summary>
+    private void Persist(Ready rd)
+    {
+        if (rd.Snapshot is { } snapshot && _data.Wal.Snapshot.Index < snapshot.Metadata.Index)
+        {
+            _data.Snapshots.Save(snapshot);
+            _data.Wal.SaveSnapshot(snapshot.Metadata);
+        }
+
+        if (rd.HardState is not null || rd.Entries.Count > 0)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _data.Wal.Save(rd.HardState, rd.Entries);
+            _metrics.AppendTook(started);
+        }
+    }
+
+    /// <summary>Makes a persisted Ready visible to Raft's storage and the applier (once per Ready).</summary>
+    private void Remember(Ready rd)
+    {
+        if (rd.Snapshot is { } snapshot)
+        {
+            _storage.ApplySnapshot(snapshot);
+            Applier.EnqueueInstall(snapshot);
+            _logger.LogInformation("Received snapshot at index {Index} from the leader", snapshot.Metadata.Index);
+        }
+
+        if (rd.HardState is { } hs)
+        {
+            _storage.SetHardState(hs);
+        }
+
+        if (rd.Entries.Count > 0)
+        {
+            _storage.Append(rd.Entries);
+            TrackLogTime(rd.Entries);
+        }
     }
 
     /// <summary>After the Ready is durable: votes and acks go out, committed entries go to the applier, and Raft advances.</summary>
@@ -354,10 +409,16 @@ internal sealed partial class RaftHost
             // callers retry with the same ids (idempotent) instead of waiting on a node that no longer leads.
             // Entries already committed will still be applied here, so their waiters get the real outcome.
             FailAllPending(StatusCode.Unavailable, "leadership lost while the command was in flight; outcome unknown, retry with the same ids", _raft.Status.Commit);
-            var old = Interlocked.Exchange(ref _leadership, new CancellationTokenSource());
-            old.Cancel();
-            old.Dispose();
+            EndHostedSessions();
         }
+    }
+
+    /// <summary>Ends the order sessions hosted here (their clients reconnect to whoever leads).</summary>
+    private void EndHostedSessions()
+    {
+        var old = Interlocked.Exchange(ref _leadership, new CancellationTokenSource());
+        old.Cancel();
+        old.Dispose();
     }
 
     private void FailAllPending(StatusCode code, string message, long keepUpTo = 0)
@@ -373,6 +434,12 @@ internal sealed partial class RaftHost
 
     private void OnSnapshotTaken(long index, ConfState confState, byte[] data) => Enqueue(_ =>
     {
+        if (_stall is not null)
+        {
+            _logger.LogWarning("Skipped local snapshot at {Index}: the disk is full", index);
+            return;
+        }
+
         Raftex.Raft.Snapshot snapshot;
         try
         {
@@ -385,9 +452,34 @@ internal sealed partial class RaftHost
             return;
         }
 
-        _data.Snapshots.Save(snapshot);
-        _data.Wal.SaveSnapshot(snapshot.Metadata);
-        _data.Wal.Sync();
+        try
+        {
+            // Written whole or not at all; without it the log simply is not compacted yet.
+            _data.Snapshots.Save(snapshot);
+        }
+        catch (Exception e) when (DiskFull.IsCause(e))
+        {
+            _logger.LogWarning("Skipped local snapshot at {Index}: {Reason}", index, e.Message);
+            return;
+        }
+
+        try
+        {
+            _data.Wal.SaveSnapshot(snapshot.Metadata);
+            _data.Wal.Sync();
+        }
+        catch (Exception e) when (DiskFull.IsCause(e))
+        {
+            // The mark poisoned the log: ride it out like any other write (a reopen completes the mark).
+            Stall(null, inMemory: true, e);
+            return;
+        }
+
+        CompactTo(index, data.Length);
+    });
+
+    private void CompactTo(long index, int bytes)
+    {
         var compactTo = index - _options.SnapshotCatchUpEntries;
         if (compactTo >= _storage.FirstIndex())
         {
@@ -395,15 +487,15 @@ internal sealed partial class RaftHost
         }
 
         var released = _data.Wal.ReleaseTo(index);
-        _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, data.Length, compactTo, released);
-    });
+        _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, bytes, compactTo, released);
+    }
 
     private void TrackLogTime(IReadOnlyList<Entry> entries)
     {
         for (var i = 0; i < entries.Count; i++)
         {
             var data = entries[i].Data.Span;
-            if (entries[i].Type == EntryType.Normal && data.Length >= 10 && data[0] == CommandCodec.FormatVersion)
+            if (entries[i].Type == EntryType.Normal && data.Length >= 10 && CommandCodec.Supports(data[0]))
             {
                 _lastLogTime = Math.Max(_lastLogTime, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
             }

@@ -74,6 +74,7 @@ internal sealed partial class RaftHost : IDisposable
         meter.CreateObservableGauge("raftex_commit_index", () => _view.Commit, description: "Commit index");
         meter.CreateObservableGauge("raftex_applied_index", () => Applier.Applied, description: "Applied index");
         meter.CreateObservableGauge("raftex_active_faults", () => _faults.ActiveCount, description: "Transport faults in force");
+        meter.CreateObservableGauge("raftex_disk_full", () => _diskFull is null ? 0 : 1, description: "1 while the data directory is full and writes are refused");
     }
 
     public Applier Applier { get; }
@@ -92,18 +93,6 @@ internal sealed partial class RaftHost : IDisposable
     {
         Applier.Start();
         _thread.Start();
-    }
-
-    /// <summary>Queues a proposal; false when the queue is full (answer RESOURCE_EXHAUSTED).</summary>
-    public bool TryPropose(byte[] command, ProposalWaiter waiter)
-    {
-        if (!_proposals.Writer.TryWrite(new Proposal(command, waiter)))
-        {
-            return false;
-        }
-
-        Signal();
-        return true;
     }
 
     /// <summary>Runs an action on the Raft loop thread.</summary>
@@ -125,6 +114,12 @@ internal sealed partial class RaftHost : IDisposable
         if (_view.Leader == 0)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "no leader known: cannot serve a linearizable read (use stale to read this node's state)"));
+        }
+
+        if (_diskFull is { } full)
+        {
+            // The read index needs this node's Raft messages, which wait for the disk.
+            throw new RpcException(new Status(StatusCode.Unavailable, $"node {_options.NodeId}: {full}; linearizable reads go to another node (or use stale)"));
         }
 
         var id = Interlocked.Increment(ref _nextReadId);

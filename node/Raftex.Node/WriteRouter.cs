@@ -8,6 +8,12 @@ internal sealed class WriteRouter(RaftHost host, Forwarder forwarder, NodeOption
 {
     public async Task<CommandReply> ExecuteAsync(byte[] command, CancellationToken cancellationToken)
     {
+        if (host.DiskFullRefusal() is { } refused)
+        {
+            // A node that cannot persist takes no writes, not even to forward: the client moves to a healthy node.
+            throw new RpcException(refused);
+        }
+
         var view = await LeaderViewAsync(cancellationToken).ConfigureAwait(false);
         if (view.IsLeader)
         {
@@ -21,9 +27,9 @@ internal sealed class WriteRouter(RaftHost host, Forwarder forwarder, NodeOption
     public async Task<CommandReply> ProposeAsync(byte[] command, CancellationToken cancellationToken)
     {
         var waiter = new TaskWaiter();
-        if (!host.TryPropose(command, waiter))
+        if (host.TryPropose(command, waiter) is { } refused)
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "proposal queue is full; back off and retry"));
+            throw new RpcException(refused);
         }
 
         return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

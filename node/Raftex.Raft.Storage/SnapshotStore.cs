@@ -69,12 +69,19 @@ public sealed class SnapshotStore
         var trailer = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32C.Finish(crc));
 
-        using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
+            using var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
             RandomAccess.Write(handle, header, 0);
             RandomAccess.Write(handle, snapshot.Data.Span, header.Length);
             RandomAccess.Write(handle, trailer, header.Length + snapshot.Data.Length);
             RandomAccess.FlushToDisk(handle);
+        }
+        catch
+        {
+            // A half-written snapshot (a full disk, most likely) must not keep holding the space it took.
+            File.Delete(temporary);
+            throw;
         }
 
         File.Move(temporary, path, overwrite: true);

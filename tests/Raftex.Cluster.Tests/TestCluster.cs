@@ -36,6 +36,9 @@ internal sealed class TestCluster : IDisposable
 
     public string ClusterId { get; }
 
+    /// <summary>Options added to every node's command line (e.g. a small WAL segment size).</summary>
+    public List<string> ExtraArgs { get; } = [];
+
     public long SnapshotThreshold { get; }
 
     public long CheckpointInterval { get; }
@@ -72,6 +75,7 @@ internal sealed class TestCluster : IDisposable
             "--snapshot-catchup-entries", "20",
             "--checkpoint-interval", CheckpointInterval.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        args.AddRange(ExtraArgs);
         if (peers.Length > 0)
         {
             args.Add("--peers");

@@ -8,18 +8,24 @@ namespace Raftex.Testing;
 /// </summary>
 internal sealed class Tmpfs : IDisposable
 {
-    private Tmpfs(string path) => Path = path;
+    private readonly bool _ownsDirectory;
+
+    private Tmpfs(string path, bool ownsDirectory)
+    {
+        Path = path;
+        _ownsDirectory = ownsDirectory;
+    }
 
     /// <summary>The mount point.</summary>
     public string Path { get; }
 
-    /// <summary>Mounts a tmpfs of <paramref name="bytes"/> bytes on a fresh directory.</summary>
-    public static Tmpfs Mount(long bytes)
+    /// <summary>Mounts a tmpfs of <paramref name="bytes"/> bytes on <paramref name="at"/> (created if missing), or on a fresh directory.</summary>
+    public static Tmpfs Mount(long bytes, string? at = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "raftex-tmpfs", Guid.NewGuid().ToString("N"));
+        var path = at ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "raftex-tmpfs", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         Run("mount", "-t", "tmpfs", "-o", $"size={bytes}", "tmpfs", path);
-        return new Tmpfs(path);
+        return new Tmpfs(path, ownsDirectory: at is null);
     }
 
     /// <summary>Bytes still free for files.</summary>
@@ -43,8 +49,12 @@ internal sealed class Tmpfs : IDisposable
 
     public void Dispose()
     {
+        // Lazy: a process that still has files open here (a node being torn down) does not block the unmount.
         Run("umount", "-l", Path);
-        Directory.Delete(Path);
+        if (_ownsDirectory)
+        {
+            Directory.Delete(Path);
+        }
     }
 
     private static void Run(string command, params string[] arguments)

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Raftex.Raft;
+using Raftex.Raft.Storage;
+
+namespace Raftex.Node;
+
+/// <summary>
+/// Riding out a full disk. A write that fails for lack of space leaves the Ready it belonged to un-advanced: Raft gets
+/// nothing more from this node until that Ready is durable. Meanwhile the loop keeps ticking and stepping inbound
+/// messages, client writes are refused with RESOURCE_EXHAUSTED, status and stale reads are served from the applied
+/// state, and every retry interval the WAL is replayed from disk (which cuts the record the failure tore) and the
+/// Ready written again. Once it is durable the node carries on where it stopped: nothing acknowledged is lost and
+/// nothing unsynced is acknowledged.
+/// </summary>
+/// <remarks>
+/// While stalled the node sends no Raft messages, so a leader stops heartbeating and the others elect a new one
+/// after an election timeout; a follower simply falls behind and catches up after. Other I/O errors stay fail-stop.
+/// </remarks>
+internal sealed partial class RaftHost
+{
+    private StalledReady? _stall;
+    private volatile string? _diskFull;
+
+    /// <summary>Why writes are refused because the disk is full, or null while it is not.</summary>
+    public string? DiskFullReason => _diskFull;
+
+    private TimeSpan StallRetryInterval => TimeSpan.FromMilliseconds(Math.Max(50, _options.ElectionMs / 2));
+
+    /// <summary>Queues a proposal; the refusal to answer with when the node cannot take it (queue full, disk full).</summary>
+    public Status? TryPropose(byte[] command, ProposalWaiter waiter)
+    {
+        if (DiskFullRefusal() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!_proposals.Writer.TryWrite(new Proposal(command, waiter)))
+        {
+            return new Status(StatusCode.ResourceExhausted, "proposal queue is full; back off and retry");
+        }
+
+        Signal();
+        return null;
+    }
+
+    /// <summary>While the disk is full: the RESOURCE_EXHAUSTED status every write here is refused with; otherwise null.</summary>
+    public Status? DiskFullRefusal() => _diskFull is { } full
+        ? new Status(StatusCode.ResourceExhausted, $"node {_options.NodeId} refuses writes: {full}; retry on another node or once space returns")
+        : null;
+
+    /// <summary>Stops taking Readys: <paramref name="ready"/> (null when only a local snapshot failed) is retried until durable.</summary>
+    private void Stall(Ready? ready, bool inMemory, Exception cause)
+    {
+        var io = cause;
+        for (var e = cause; e is not null; e = e.InnerException)
+        {
+            if (e is IOException)
+            {
+                io = e;
+            }
+        }
+
+        _stall = new StalledReady(ready, inMemory, Stopwatch.GetTimestamp());
+        _diskFull = $"disk full since {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({io.Message})";
+        _metrics.DiskFullEntered();
+        _logger.LogCritical(
+            "Disk full in {DataDirectory}: {Reason}. Refusing writes; retrying every {Interval} ms until space returns",
+            _data.Path, io.Message, (long)StallRetryInterval.TotalMilliseconds);
+        FailAllPending(StatusCode.Unavailable, "the disk filled up before the command was durable here; outcome unknown, retry with the same ids", _raft.Status.Commit);
+        EndHostedSessions();
+    }
+
+    /// <summary>Replays the WAL and writes the stalled Ready again; true once it is durable (the Ready is finished).</summary>
+    private bool TryResume()
+    {
+        var stall = _stall!;
+        var now = Stopwatch.GetTimestamp();
+        if (now < stall.NextAttempt)
+        {
+            return false;
+        }
+
+        try
+        {
+            _data.ReopenWal();
+            if (stall.Ready is { } ready)
+            {
+                Persist(ready);
+            }
+
+            _data.Wal.Sync();
+        }
+        catch (Exception e) when (DiskFull.IsCause(e))
+        {
+            stall.Attempts++;
+            stall.NextAttempt = now + (long)(StallRetryInterval.TotalSeconds * Stopwatch.Frequency);
+            return false;
+        }
+
+        _stall = null;
+        _diskFull = null;
+        _logger.LogWarning(
+            "Disk space returned after {Seconds:F1} s and {Attempts} attempt(s): the pending write is durable; accepting writes again",
+            Stopwatch.GetElapsedTime(stall.Since).TotalSeconds, stall.Attempts + 1);
+        if (stall.Ready is { } done)
+        {
+            if (!stall.InMemory)
+            {
+                Remember(done);
+            }
+
+            FinishReady(done);
+        }
+
+        return true;
+    }
+
+    /// <summary>Proposals queued before the disk filled are answered, not left to wait for it.</summary>
+    private void RefuseQueuedProposals()
+    {
+        if (DiskFullRefusal() is not { } refusal)
+        {
+            return;
+        }
+
+        while (_proposals.Reader.TryRead(out var p))
+        {
+            p.Waiter.Fail(refusal.StatusCode, refusal.Detail);
+        }
+    }
+
+    /// <summary>A Ready whose write failed for lack of space; <see cref="InMemory"/> when Raft's storage already holds it (the fsync failed).</summary>
+    private sealed class StalledReady(Ready? ready, bool inMemory, long since)
+    {
+        public Ready? Ready { get; } = ready;
+
+        public bool InMemory { get; } = inMemory;
+
+        public long Since { get; } = since;
+
+        public long NextAttempt { get; set; } = since;
+
+        public int Attempts { get; set; }
+    }
+}
