@@ -147,7 +147,6 @@ internal sealed class History
         }
     }
 
-    /// <summary>All nodes report equal state hashes at every checkpoint index they share (and share at least one), and equal hashes at the converged index.</summary>
     /// <summary>
     /// The end of every scenario: resubmit unknown outcomes with their ids, check balances and books against the
     /// acknowledged history, then check the replicas' state-hash checkpoints.
@@ -160,6 +159,7 @@ internal sealed class History
         CheckReplicas(await cluster.WaitForConvergenceAsync(nodes));
     }
 
+    /// <summary>All nodes report equal state hashes at every checkpoint index they share (and share at least one), and equal hashes at the converged index.</summary>
     public static void CheckReplicas(IReadOnlyList<NodeStatus> statuses)
     {
         Assert.True(statuses.Count >= 2);
