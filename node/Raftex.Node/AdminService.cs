@@ -10,7 +10,7 @@ namespace Raftex.Node;
 /// <summary>The Admin plane as admin.proto defines it.</summary>
 internal sealed class AdminService(
     RaftHost host, PeerTransport transport, PeerDirectory directory, PeerIncarnations incarnations, FaultSet faults, TokenAuthority auth,
-    NodeIdentity identity, NodeOptions options, ILogger<AdminService> logger) : Admin.AdminBase
+    NodeIdentity identity, NodeOptions options, WriteRouter router, ILogger<AdminService> logger) : Admin.AdminBase
 {
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
@@ -38,10 +38,10 @@ internal sealed class AdminService(
             LastIndex = (ulong)view.LastIndex,
             SnapshotIndex = (ulong)view.SnapshotIndex,
             StateHash = applier.StateHash,
-            EntryFormatVersion = CommandCodec.FormatVersion,
+            EntryFormatVersion = applier.EntryFormatVersion,
             Ready = IsReady(view, applier.Applied),
         };
-        status.SupportedEntryFormatVersions.Add(CommandCodec.FormatVersion);
+        status.SupportedEntryFormatVersions.Add(PeerEntryFormats.Local);
         status.Checkpoints.AddRange(applier.Checkpoints());
         status.ActiveFaults.AddRange(faults.Active());
         foreach (var id in view.ConfState.Voters.Concat(view.ConfState.Learners).Order())
@@ -199,19 +199,52 @@ internal sealed class AdminService(
         return Task.FromResult(new ClearFaultsResponse { Cleared = (uint)faults.Clear() });
     }
 
-    public override Task<SetEntryFormatVersionResponse> SetEntryFormatVersion(SetEntryFormatVersionRequest request, ServerCallContext context)
+    /// <summary>
+    /// Raises the replicated entry format version: refused unless this binary and every other member (voter or learner)
+    /// reported support for it, and never lowered; the version in force is answered as is (idempotent). Otherwise the
+    /// raise is proposed as a log entry and answered once applied here, with its log index.
+    /// </summary>
+    public override async Task<SetEntryFormatVersionResponse> SetEntryFormatVersion(SetEntryFormatVersionRequest request, ServerCallContext context)
     {
         auth.RequireAdmin(context);
         Group(request.GroupId);
         RequireLeader();
-        if (request.Version != CommandCodec.FormatVersion)
+        var version = request.Version;
+        if (!CommandCodec.Supports(version))
         {
-            throw new RpcException(new Grpc.Core.Status(
-                StatusCode.FailedPrecondition, $"entry format version {request.Version} is not supported by this binary (supports {CommandCodec.FormatVersion})"));
+            throw FailedPrecondition(
+                $"entry format version {version} is not supported by this binary (node {identity.NodeId} applies versions {string.Join(", ", PeerEntryFormats.Local)})");
         }
 
-        // Version 1 is the only version any binary writes so far: the cluster is already on it.
-        return Task.FromResult(new SetEntryFormatVersionResponse { EntryFormatVersion = CommandCodec.FormatVersion, Index = (ulong)host.View.Commit });
+        var current = host.Applier.EntryFormat;
+        if (version < current.Version)
+        {
+            throw FailedPrecondition($"entry format version {version} is lower than the version in force ({current.Version}, set at index {current.Index}); it never goes back");
+        }
+
+        if (version == current.Version)
+        {
+            return new SetEntryFormatVersionResponse { EntryFormatVersion = current.Version, Index = (ulong)current.Index };
+        }
+
+        var members = host.View.ConfState;
+        var others = members.Voters.Concat(members.Learners).Where(id => id != identity.NodeId);
+        if (transport.EntryFormats.MissingSupport(version, others) is { } missing)
+        {
+            throw FailedPrecondition($"entry format version {version} is not supported by every member: {missing}");
+        }
+
+        var command = new byte[CommandCodec.HeaderSize + CommandCodec.SetEntryFormatPayloadSize];
+        CommandCodec.EncodeSetEntryFormat(command, time: 0, (byte)version);
+        var reply = await router.ProposeAsync(command, context.CancellationToken).ConfigureAwait(false);
+        if (reply.Outcome != Outcome.Accepted)
+        {
+            // Only a concurrent raise past this version gets here: every replica refused it alike.
+            throw FailedPrecondition($"entry format version {version} was refused when applied at index {reply.LogIndex}: {reply.RejectReasonName}");
+        }
+
+        logger.LogInformation("Entry format version raised to {Version} at index {Index}", version, reply.LogIndex);
+        return new SetEntryFormatVersionResponse { EntryFormatVersion = version, Index = reply.LogIndex };
     }
 
     public override Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context)
@@ -247,6 +280,8 @@ internal sealed class AdminService(
         ConfChangeType.PromoteLearner => members.IsVoter(change.NodeId),
         _ => !members.IsMember(change.NodeId),
     };
+
+    private static RpcException FailedPrecondition(string message) => new(new Grpc.Core.Status(StatusCode.FailedPrecondition, message));
 
     private void RequireLeader()
     {

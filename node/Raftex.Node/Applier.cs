@@ -30,6 +30,7 @@ internal sealed class Applier
     private ConfState _confState;
     private long _applied;
     private long _lastSnapshotIndex;
+    private AppliedEntryFormat _entryFormat;
     private Thread? _thread;
 
     public Applier(
@@ -48,11 +49,21 @@ internal sealed class Applier
         _metrics = metrics;
         _logger = logger;
         StateHash = machine.StateHash;
+        _entryFormat = new AppliedEntryFormat(machine.EntryFormatVersion, machine.EntryFormatIndex);
     }
 
     public long Applied => Volatile.Read(ref _applied);
 
     public ulong StateHash { get; private set; }
+
+    /// <summary>
+    /// The entry format version the applied state machine holds (replicated; starts at 1). The leader stamps proposals with
+    /// it, so a raise takes effect on the leader once the raise itself is applied there.
+    /// </summary>
+    public byte EntryFormatVersion => Volatile.Read(ref _entryFormat).Version;
+
+    /// <summary>The version in force together with the index that set it (one consistent pair).</summary>
+    public AppliedEntryFormat EntryFormat => Volatile.Read(ref _entryFormat);
 
     /// <summary>Why applying stopped (an entry this binary cannot apply), or null.</summary>
     public string? Halted { get; private set; }
@@ -170,9 +181,10 @@ internal sealed class Applier
                 Volatile.Write(ref _applied, entry.Index);
                 CompleteEmpty(entry);
             }
-            else if (entry.Data.Span[0] != CommandCodec.FormatVersion)
+            else if (!CommandCodec.CanApply(entry.Data.Span, out var why))
             {
-                Halted = $"entry {entry.Index} has format version {entry.Data.Span[0]}; this binary applies only version {CommandCodec.FormatVersion}";
+                // Rejecting here alone would diverge from replicas that can apply it (or hold an undamaged copy): stop instead.
+                Halted = $"entry {entry.Index} cannot be applied: {why}";
                 _logger.LogCritical("Applying stopped: {Reason}", Halted);
                 FailPending(entry.Index, StatusCode.FailedPrecondition, Halted);
                 continue;
@@ -182,6 +194,11 @@ internal sealed class Applier
                 _machine.Apply(entry.Index, entry.Data.Span, _result);
                 Volatile.Write(ref _applied, entry.Index);
                 StateHash = _machine.StateHash;
+                if (_result.Command == CommandType.SetEntryFormat)
+                {
+                    PublishEntryFormat();
+                }
+
                 Record(entry);
             }
 
@@ -264,7 +281,17 @@ internal sealed class Applier
         Volatile.Write(ref _applied, index);
         _lastSnapshotIndex = index;
         StateHash = _machine.StateHash;
+        PublishEntryFormat();
         _logger.LogInformation("Installed snapshot at index {Index}", index);
+    }
+
+    private void PublishEntryFormat()
+    {
+        if (_entryFormat.Version != _machine.EntryFormatVersion || _entryFormat.Index != _machine.EntryFormatIndex)
+        {
+            Volatile.Write(ref _entryFormat, new AppliedEntryFormat(_machine.EntryFormatVersion, _machine.EntryFormatIndex));
+            _logger.LogInformation("Entry format version {Version} in force (set at index {Index})", _machine.EntryFormatVersion, _machine.EntryFormatIndex);
+        }
     }
 
     private long TakeSnapshot()

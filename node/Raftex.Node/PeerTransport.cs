@@ -46,6 +46,9 @@ internal sealed class PeerTransport : IAsyncDisposable
     /// <summary>When each peer was last heard from.</summary>
     public ConcurrentDictionary<long, DateTimeOffset> LastContact { get; } = new();
 
+    /// <summary>The entry format versions each peer reported in its headers.</summary>
+    public PeerEntryFormats EntryFormats { get; } = new();
+
     public long MessagesSent;
     public long MessagesDropped;
 
@@ -129,6 +132,7 @@ internal sealed class PeerTransport : IAsyncDisposable
             _directory.SetPeerAddress(from, header.PeerAddress);
         }
 
+        EntryFormats.Record(from, header.SupportedEntryFormatVersions);
         LastContact[from] = DateTimeOffset.UtcNow;
         return null;
     }
@@ -165,6 +169,7 @@ internal sealed class PeerTransport : IAsyncDisposable
         To = (ulong)to,
         ClientAddress = _identity.ClientAddress,
         PeerAddress = _identity.PeerAddress,
+        SupportedEntryFormatVersions = { PeerEntryFormats.Local },
     };
 
     private readonly ConcurrentDictionary<string, bool> _refusalsLogged = new();

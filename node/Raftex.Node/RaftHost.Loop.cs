@@ -229,7 +229,7 @@ internal sealed partial class RaftHost
             var (skew, _) = _faults.ClockSkew();
             var clock = DateTimeOffset.UtcNow.Add(skew).ToUnixTimeMilliseconds();
             var stamp = Math.Max(_lastLogTime, clock);
-            BinaryPrimitives.WriteInt64LittleEndian(p.Command.AsSpan(2), stamp);
+            p = p with { Command = CommandCodec.Stamp(p.Command, Applier.EntryFormatVersion, stamp) };
             _lastLogTime = stamp;
             var result = _raft.Propose(p.Command);
             if (result.Accepted)
