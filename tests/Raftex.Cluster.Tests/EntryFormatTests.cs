@@ -16,7 +16,7 @@ public sealed class EntryFormatTests
     [Fact]
     public async Task Raising_the_entry_format_to_2_is_replicated_written_by_the_leader_and_survives_a_restart()
     {
-        using var cluster = new TestCluster(3, snapshotThreshold: 40, checkpointInterval: 5);
+        using var cluster = new TestCluster(4, snapshotThreshold: 40, checkpointInterval: 5);
         cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         foreach (var id in cluster.Running)
@@ -41,6 +41,15 @@ public sealed class EntryFormatTests
         // records contact with it: once every member shows a last contact, the raise must go through at once.
         await cluster.UntilAsync(
             () => cluster.StatusAsync(leader), s => s.Members.All(m => m.NodeId == (ulong)leader || m.LastContact is not null), "the leader to hear from every member");
+        // A learner that never ran (so never reported its versions) blocks the raise, named; once removed it does not.
+        var silent = 4L;
+        Assert.True((await admin.AddLearnerAsync((ulong)silent, $"127.0.0.1:{cluster.Slot(silent).PeerPort}", string.Empty)).IsOk);
+        var blocked = await admin.SetEntryFormatVersionAsync(2);
+        Assert.Equal(AdminOutcome.Rejected, blocked.Outcome);
+        Assert.Contains($"node {silent} has not reported its entry format versions", blocked.Detail, StringComparison.Ordinal);
+        Assert.Equal(1u, (await cluster.StatusAsync(leader))!.EntryFormatVersion);
+        Assert.True((await admin.RemoveMemberAsync((ulong)silent, string.Empty)).IsOk);
+
         var raised = (await admin.SetEntryFormatVersionAsync(2)).Unwrap();
         Assert.Equal(2u, raised.EntryFormatVersion);
         Assert.True(raised.Index > orderBefore.LogIndex, $"the raise committed at {raised.Index}, after the order at {orderBefore.LogIndex}");
