@@ -143,10 +143,21 @@ public sealed class EntryFormatTests
     }
 
     [Fact]
-    public void Stamping_an_empty_entry_leaves_it_empty()
+    public void Stamping_input_too_short_for_a_header_never_throws_and_leaves_a_deterministic_reject()
     {
         byte[] empty = [];
         Assert.Same(empty, CommandCodec.Stamp(empty, 2, 1));
+        foreach (var length in new[] { 1, 2, 9, 10, CommandCodec.HeaderSize - 1 })
+        {
+            foreach (var version in new byte[] { 1, 2 })
+            {
+                var entry = CommandCodec.Stamp(new byte[length], version, time: 3);
+                Assert.Equal(version, entry[0]);
+                Assert.True(CommandCodec.CanApply(entry, out var why), why);
+                Assert.False(CommandCodec.TryDecode(entry, out _, out var reason));
+                Assert.Equal(RejectReason.MalformedCommand, reason);
+            }
+        }
     }
 
     [Fact]
