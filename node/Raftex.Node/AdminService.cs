@@ -39,7 +39,9 @@ internal sealed class AdminService(
             SnapshotIndex = (ulong)view.SnapshotIndex,
             StateHash = applier.StateHash,
             EntryFormatVersion = applier.EntryFormatVersion,
-            Ready = IsReady(view, applier.Applied),
+            Ready = IsReady(view, applier.Applied) && host.DiskFullReason is null,
+            DiskFull = host.DiskFullReason is not null,
+            DiskFullDetail = host.DiskFullReason ?? string.Empty,
         };
         status.SupportedEntryFormatVersions.Add(PeerEntryFormats.Local);
         status.Checkpoints.AddRange(applier.Checkpoints());
