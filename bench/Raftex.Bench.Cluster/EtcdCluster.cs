@@ -7,8 +7,8 @@ internal sealed class EtcdCluster : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "raftex-etcd-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<ChildProcess> _members = [];
-    private readonly int[] _client = [ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()];
-    private readonly int[] _peer = [ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()];
+    private readonly int[] _client = [LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve()];
+    private readonly int[] _peer = [LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve()];
 
     public IReadOnlyList<string> ClientUrls => [.. _client.Select(p => $"http://127.0.0.1:{p}")];
 

@@ -69,11 +69,4 @@ internal sealed class ChildProcess : IDisposable
         _disposed = true;
         _process.Dispose();
     }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -17,7 +17,7 @@ internal sealed class RaftexCluster : IDisposable
         _binary = binary;
         for (var id = 1; id <= Nodes; id++)
         {
-            _ports[id] = (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
+            _ports[id] = (LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve());
         }
     }
 

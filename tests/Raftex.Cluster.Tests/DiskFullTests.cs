@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Raftex.Client;
 using Raftex.Protocol.V1;
-using Raftex.Testing;
 
 namespace Raftex.Cluster.Tests;
 

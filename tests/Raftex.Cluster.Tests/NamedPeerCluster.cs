@@ -26,7 +26,7 @@ internal sealed class NamedPeerCluster : IDisposable
         CheckpointInterval = checkpointInterval;
         for (var id = 1L; id <= size; id++)
         {
-            _slots[id] = new Member(id, FreePort(), FreePort(), FreePort(), FreePort(), Path.Combine(_root, $"node{id}"));
+            _slots[id] = new Member(id, LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), Path.Combine(_root, $"node{id}"));
             _ips[id] = "127.0.0.1";
         }
 
@@ -190,13 +190,6 @@ internal sealed class NamedPeerCluster : IDisposable
         var temp = HostsFile + ".tmp";
         File.WriteAllLines(temp, ["# name ip, rewritten by the test", .. _ips.Select(p => $"{Name(p.Key)} {p.Value}")]);
         File.Move(temp, HostsFile, overwrite: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -30,7 +30,7 @@ internal sealed class TestCluster : IDisposable
         CheckpointInterval = checkpointInterval;
         for (var id = 1L; id <= planned; id++)
         {
-            _slots[id] = new NodeSlot(id, FreePort(), FreePort(), FreePort(), FreePort(), Path.Combine(_root, $"node{id}"));
+            _slots[id] = new NodeSlot(id, LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), Path.Combine(_root, $"node{id}"));
         }
     }
 
@@ -245,13 +245,6 @@ internal sealed class TestCluster : IDisposable
     public string Logs() => string.Join("\n", _slots.Values.Where(s => s.Process is not null).Select(s => $"--- node {s.Id} ---\n{Tail(s.Process!.Output)}"));
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

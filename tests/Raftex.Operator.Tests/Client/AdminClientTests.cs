@@ -131,10 +131,7 @@ public sealed class AdminClientTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_connection_maps_to_unavailable()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Reserve();
         using var client = AdminClient.Connect(new Uri($"http://127.0.0.1:{port}"), Timeout);
         Assert.Equal(AdminOutcome.Unavailable, (await client.GetStatusAsync()).Outcome);
     }

@@ -15,7 +15,7 @@ public sealed class OperatorProcessTests
         var dir = Directory.CreateTempSubdirectory("raftex-operator-");
         var kubeconfig = h.Host.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig"));
         await h.CreateAsync();
-        var port = FreePort();
+        var port = LoopbackPorts.Reserve();
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,12 +69,5 @@ public sealed class OperatorProcessTests
             await process.WaitForExitAsync();
             dir.Delete(recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
