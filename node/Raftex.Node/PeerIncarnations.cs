@@ -46,6 +46,18 @@ internal sealed class PeerIncarnations
         }
     }
 
+    /// <summary>Pins an incarnation the leader vouches for, unless this node has already pinned one for the peer.</summary>
+    public void Adopt(long nodeId, string incarnation)
+    {
+        lock (_gate)
+        {
+            if (_known.TryAdd(nodeId, incarnation))
+            {
+                Save();
+            }
+        }
+    }
+
     public string? Get(long nodeId)
     {
         lock (_gate)

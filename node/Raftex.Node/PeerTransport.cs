@@ -43,6 +43,9 @@ internal sealed class PeerTransport : IAsyncDisposable
     /// <summary>The membership the node currently knows (for refusing non-members).</summary>
     public Func<ConfState>? Membership { get; set; }
 
+    /// <summary>Whether this node leads now (a leader hands its pinned member incarnations to everyone it sends to).</summary>
+    public Func<bool>? IsLeader { get; set; }
+
     /// <summary>When each peer was last heard from.</summary>
     public ConcurrentDictionary<long, DateTimeOffset> LastContact { get; } = new();
 
@@ -132,6 +135,14 @@ internal sealed class PeerTransport : IAsyncDisposable
             _directory.SetPeerAddress(from, header.PeerAddress);
         }
 
+        foreach (var (member, incarnation) in header.MemberIncarnations)
+        {
+            if ((long)member != _identity.NodeId && (long)member != from && member <= long.MaxValue && !string.IsNullOrEmpty(incarnation))
+            {
+                _incarnations.Adopt((long)member, incarnation);
+            }
+        }
+
         EntryFormats.Record(from, header.SupportedEntryFormatVersions);
         LastContact[from] = DateTimeOffset.UtcNow;
         return null;
@@ -160,17 +171,38 @@ internal sealed class PeerTransport : IAsyncDisposable
         }
     }
 
-    internal PeerHeader Header(long to) => new()
+    internal PeerHeader Header(long to)
     {
-        ClusterId = _identity.ClusterId,
-        GroupId = 0,
-        From = (ulong)_identity.NodeId,
-        Incarnation = _identity.Incarnation,
-        To = (ulong)to,
-        ClientAddress = _identity.ClientAddress,
-        PeerAddress = _identity.PeerAddress,
-        SupportedEntryFormatVersions = { PeerEntryFormats.Local },
-    };
+        var header = new PeerHeader
+        {
+            ClusterId = _identity.ClusterId,
+            GroupId = 0,
+            From = (ulong)_identity.NodeId,
+            Incarnation = _identity.Incarnation,
+            To = (ulong)to,
+            ClientAddress = _identity.ClientAddress,
+            PeerAddress = _identity.PeerAddress,
+            SupportedEntryFormatVersions = { PeerEntryFormats.Local },
+        };
+        if (IsLeader?.Invoke() == true && Membership?.Invoke() is { } membership)
+        {
+            AddPins(header, membership.Voters);
+            AddPins(header, membership.Learners);
+        }
+
+        return header;
+    }
+
+    private void AddPins(PeerHeader header, IEnumerable<long> members)
+    {
+        foreach (var member in members)
+        {
+            if (member != _identity.NodeId && _incarnations.Get(member) is { } incarnation)
+            {
+                header.MemberIncarnations[(ulong)member] = incarnation;
+            }
+        }
+    }
 
     private readonly ConcurrentDictionary<string, bool> _refusalsLogged = new();
 

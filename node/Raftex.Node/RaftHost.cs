@@ -65,6 +65,7 @@ internal sealed partial class RaftHost : IDisposable
         Applier = new Applier(exchange, machine, applied, confState, options.CheckpointInterval, options.SnapshotThreshold, _pending, OnSnapshotTaken, metrics, logger);
         transport.Deliver = Deliver;
         transport.Membership = () => _view.ConfState;
+        transport.IsLeader = () => _view.IsLeader;
         Publish();
         _thread = new Thread(Loop) { Name = "raftex-raft", IsBackground = true };
 

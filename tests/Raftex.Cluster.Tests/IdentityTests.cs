@@ -72,4 +72,41 @@ public sealed class IdentityTests
         Assert.True(readded.IsOk, readded.ToString());
         await cluster.UntilAsync(() => cluster.StatusAsync(victim), s => s.AppliedIndex >= readded.Value!.Index, "the re-added node to catch up");
     }
+
+    [Fact]
+    public async Task A_member_that_joined_after_a_node_was_wiped_refuses_it_too()
+    {
+        using var cluster = new TestCluster(4);
+        cluster.Bootstrap(3);
+        var leader = await cluster.WaitForLeaderAsync([1, 2, 3]);
+        var victim = new long[] { 1, 2, 3 }.First(id => id != leader);
+        var old = (await cluster.StatusAsync(victim))!;
+
+        // Node 4 joins and becomes a voter; it hears only from the leader, never from the victim.
+        cluster.Start(4, join: true);
+        var joiner = await cluster.UntilAsync(() => cluster.StatusAsync(4), s => s.Incarnation.Length > 0, "node 4 to start");
+        var added = await cluster.Admin(leader).AddLearnerAsync(4, $"127.0.0.1:{cluster.Slot(4).PeerPort}", joiner.Incarnation);
+        Assert.True(added.IsOk, added.ToString());
+        await cluster.UntilAsync(() => cluster.StatusAsync(4), s => s.AppliedIndex >= added.Value!.Index, "node 4 to catch up");
+        Assert.True((await cluster.Admin(leader).PromoteLearnerAsync(4)).IsOk);
+
+        // The leader's pins reach node 4, so it holds the victim's original incarnation without ever hearing from it.
+        await cluster.UntilAsync(
+            () => cluster.StatusAsync(4), s => s.Members.Any(m => m.NodeId == (ulong)victim && m.Incarnation == old.Incarnation),
+            "node 4 to pin the victim's incarnation from the leader");
+
+        cluster.Kill(victim);
+        cluster.WipeData(victim);
+        cluster.Start(victim);
+        var fresh = await cluster.UntilAsync(() => cluster.StatusAsync(victim), s => s.Incarnation.Length > 0, "the wiped node to start");
+        Assert.NotEqual(old.Incarnation, fresh.Incarnation);
+
+        // Node 4 leads now and reaches out to the wiped node: its answers are refused as a stale incarnation.
+        Assert.True((await cluster.Admin(leader).TransferLeadershipAsync(4)).IsOk);
+        await cluster.UntilAsync(
+            () => Task.FromResult<string?>(cluster.Slot(4).Process!.Output),
+            output => output.Contains($"node {victim} incarnation '{fresh.Incarnation}' is stale", StringComparison.Ordinal),
+            "node 4 to refuse the wiped node's new incarnation");
+        Assert.Equal(0ul, (await cluster.StatusAsync(victim))!.AppliedIndex);
+    }
 }
