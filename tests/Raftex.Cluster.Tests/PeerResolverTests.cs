@@ -9,12 +9,8 @@ public sealed class PeerResolverTests
     [Fact]
     public async Task A_node_restarted_on_a_new_ip_is_found_again_through_its_name_once_the_resolver_says_so()
     {
-        using var cluster = new NamedPeerCluster(3, checkpointInterval: 10);
-        foreach (var id in cluster.Ids)
-        {
-            cluster.Start(id, "127.0.0.1", bootstrap: true);
-        }
-
+        using var cluster = new TestCluster(3, checkpointInterval: 10, namedPeers: true);
+        cluster.Bootstrap(3);
         var leader = await cluster.WaitForLeaderAsync();
         var history = new History();
         using (var client = new ExchangeClient(cluster.ClientOptions()))
@@ -23,8 +19,8 @@ public sealed class PeerResolverTests
         }
 
         // The pod of a follower dies and comes back on another IP with its disk; the others know it only by name.
-        var moved = cluster.Ids.First(id => id != leader);
-        var other = cluster.Ids.First(id => id != leader && id != moved);
+        var moved = cluster.Running.First(id => id != leader);
+        var other = cluster.Running.First(id => id != leader && id != moved);
         cluster.Kill(moved);
         using (var client = new ExchangeClient(cluster.ClientOptions()))
         {
@@ -32,7 +28,7 @@ public sealed class PeerResolverTests
         }
 
         var target = (await cluster.StatusAsync(leader))!.CommitIndex;
-        cluster.Start(moved, "127.0.0.2", bootstrap: true);
+        cluster.Start(moved, bootstrap: true, ip: "127.0.0.2");
         await cluster.UntilAsync(() => cluster.StatusAsync(moved), s => s.Incarnation.Length > 0, "the moved node to serve status");
 
         // While the name still points at the old IP nobody reaches it, so it cannot catch up.
@@ -85,18 +81,18 @@ public sealed class PeerResolverTests
     [Fact]
     public async Task A_node_whose_hosts_file_is_missing_refuses_to_start_naming_the_file()
     {
-        using var cluster = new NamedPeerCluster(1, checkpointInterval: 10);
+        using var cluster = new TestCluster(1, checkpointInterval: 10, namedPeers: true);
         File.Delete(cluster.HostsFile);
-        cluster.Start(1, "127.0.0.1", bootstrap: true);
-        Assert.True(cluster.Process(1).WaitForExit(TestCluster.Converge));
-        Assert.Equal(3, cluster.Process(1).ExitCode);
-        Assert.Contains($"peer hosts file '{cluster.HostsFile}' does not exist", cluster.Process(1).Output, StringComparison.Ordinal);
+        var node = cluster.Start(1, bootstrap: true);
+        Assert.True(node.WaitForExit(TestCluster.Converge));
+        Assert.Equal(3, node.ExitCode);
+        Assert.Contains($"peer hosts file '{cluster.HostsFile}' does not exist", node.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Waits for a node's log to show <paramref name="text"/> (its console output arrives asynchronously).</summary>
-    private static Task OutputAsync(NamedPeerCluster cluster, long id, string text) =>
+    private static Task OutputAsync(TestCluster cluster, long id, string text) =>
         cluster.UntilAsync(
-            () => Task.FromResult<string?>(cluster.Process(id).Output),
+            () => Task.FromResult<string?>(cluster.Slot(id).Process!.Output),
             output => output.Contains(text, StringComparison.Ordinal),
             $"node {id} to log '{text}'");
 

@@ -7,7 +7,10 @@ using Raftex.Protocol.V1;
 namespace Raftex.Cluster.Tests;
 
 /// <summary>
-/// Real raftex-node processes on 127.0.0.1 with free ports and temporary data directories, killed and deleted on dispose.
+/// Real raftex-node processes on loopback with free ports and temporary data directories, killed and deleted on dispose.
+/// With <c>namedPeers</c> the nodes know each other only by name (<c>nN.raftex.test</c>), resolved through a shared
+/// <c>--peer-hosts-file</c> the test rewrites, and each node can be (re)started on any 127.x.y.z address, as a pod comes
+/// back with a new IP.
 /// Every wait is a poll against a deadline derived from the configured Raft timeouts.
 /// </summary>
 internal sealed class TestCluster : IDisposable
@@ -21,20 +24,50 @@ internal sealed class TestCluster : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "raftex-cluster-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly Dictionary<long, NodeSlot> _slots = [];
     private readonly List<NodeProcess> _retired = [];
-    private readonly Dictionary<string, GrpcChannel> _adminChannels = [];
+    private readonly Dictionary<string, GrpcChannel> _channels = [];
 
-    public TestCluster(int planned, string clusterId = "test", long snapshotThreshold = 100_000, long checkpointInterval = 50)
+    public TestCluster(int planned, string clusterId = "test", long snapshotThreshold = 100_000, long checkpointInterval = 50, bool namedPeers = false)
     {
         ClusterId = clusterId;
         SnapshotThreshold = snapshotThreshold;
         CheckpointInterval = checkpointInterval;
+        NamedPeers = namedPeers;
         for (var id = 1L; id <= planned; id++)
         {
             _slots[id] = new NodeSlot(id, LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), LoopbackPorts.Reserve(), Path.Combine(_root, $"node{id}"));
         }
+
+        if (namedPeers)
+        {
+            Directory.CreateDirectory(_root);
+            WriteHosts();
+        }
     }
 
     public string ClusterId { get; }
+
+    /// <summary>Peers are addressed by name through <see cref="HostsFile"/> instead of by IP.</summary>
+    public bool NamedPeers { get; }
+
+    /// <summary>The <c>--peer-hosts-file</c> of a named-peers cluster: <c>name ip</c> per node.</summary>
+    public string HostsFile => Path.Combine(_root, "hosts");
+
+    public static string Name(long id) => $"n{id}.raftex.test";
+
+    /// <summary>Points node <paramref name="id"/>'s name at <paramref name="ip"/> (the file is replaced whole, as a config volume update would).</summary>
+    public void MapName(long id, string ip)
+    {
+        _slots[id].NamedIp = ip;
+        WriteHosts();
+    }
+
+    private void WriteHosts()
+    {
+        // Written aside and renamed over, so a node never reads half a file.
+        var temp = HostsFile + ".tmp";
+        File.WriteAllLines(temp, ["# name ip, rewritten by the test", .. _slots.Values.Select(s => $"{Name(s.Id)} {s.NamedIp}")]);
+        File.Move(temp, HostsFile, overwrite: true);
+    }
 
     /// <summary>Options added to every node's command line (e.g. a small WAL segment size).</summary>
     public List<string> ExtraArgs { get; } = [];
@@ -56,18 +89,25 @@ internal sealed class TestCluster : IDisposable
         }
     }
 
-    public NodeProcess Start(long id, bool bootstrap = false, IEnumerable<long>? peerIds = null, string? clusterId = null, bool join = false, string? dataDir = null)
+    /// <summary>Starts node <paramref name="id"/>, listening on <paramref name="ip"/> (default: where it listened before, first 127.0.0.1).</summary>
+    public NodeProcess Start(long id, bool bootstrap = false, IEnumerable<long>? peerIds = null, string? clusterId = null, bool join = false, string? dataDir = null, string? ip = null)
     {
         var slot = _slots[id];
-        var peers = string.Join(',', (peerIds ?? _slots.Keys).Where(p => p != id).Select(p => $"{p}=127.0.0.1:{_slots[p].PeerPort}"));
+        if (ip is not null)
+        {
+            slot.ListenIp = ip;
+        }
+
+        string PeerAddress(long p) => NamedPeers ? $"{Name(p)}:{_slots[p].PeerPort}" : $"127.0.0.1:{_slots[p].PeerPort}";
+        var peers = string.Join(',', (peerIds ?? _slots.Keys).Where(p => p != id).Select(p => $"{p}={PeerAddress(p)}"));
         var args = new List<string>
         {
             "--node-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--cluster-id", clusterId ?? ClusterId,
-            "--client-listen", $"127.0.0.1:{slot.ClientPort}",
-            "--peer-listen", $"127.0.0.1:{slot.PeerPort}",
-            "--admin-listen", $"127.0.0.1:{slot.AdminPort}",
-            "--http-listen", $"127.0.0.1:{slot.HttpPort}",
+            "--client-listen", $"{slot.ListenIp}:{slot.ClientPort}",
+            "--peer-listen", $"{slot.ListenIp}:{slot.PeerPort}",
+            "--admin-listen", $"{slot.ListenIp}:{slot.AdminPort}",
+            "--http-listen", $"{slot.ListenIp}:{slot.HttpPort}",
             "--data-dir", dataDir ?? slot.DataDir,
             "--heartbeat-ms", HeartbeatMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--election-ms", ElectionMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -76,6 +116,12 @@ internal sealed class TestCluster : IDisposable
             "--checkpoint-interval", CheckpointInterval.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         args.AddRange(ExtraArgs);
+        if (NamedPeers)
+        {
+            // Announced to the others in every batch: the name, so nobody learns an IP behind the resolver's back.
+            args.AddRange(["--advertise-peer", PeerAddress(id), "--peer-hosts-file", HostsFile]);
+        }
+
         if (peers.Length > 0)
         {
             args.Add("--peers");
@@ -120,14 +166,17 @@ internal sealed class TestCluster : IDisposable
         }
     }
 
-    public AdminClient Admin(long id) => new(AdminChannel(id).CreateCallInvoker(), TimeSpan.FromMilliseconds(ElectionMs * 6));
+    /// <summary>A raw Exchange client bound to one node (no leader discovery, so a follower has to forward).</summary>
+    public Exchange.ExchangeClient ExchangeAt(long id) => new(Channel(id, _slots[id].ClientPort).CreateCallInvoker());
 
-    private GrpcChannel AdminChannel(long id)
+    public AdminClient Admin(long id) => new(Channel(id, _slots[id].AdminPort).CreateCallInvoker(), TimeSpan.FromMilliseconds(ElectionMs * 6));
+
+    private GrpcChannel Channel(long id, int port)
     {
-        var address = $"http://127.0.0.1:{_slots[id].AdminPort}";
-        if (!_adminChannels.TryGetValue(address, out var channel))
+        var address = $"http://{_slots[id].ListenIp}:{port}";
+        if (!_channels.TryGetValue(address, out var channel))
         {
-            _adminChannels[address] = channel = GrpcChannel.ForAddress(address);
+            _channels[address] = channel = GrpcChannel.ForAddress(address);
         }
 
         return channel;
@@ -141,7 +190,7 @@ internal sealed class TestCluster : IDisposable
 
     public ExchangeClientOptions ClientOptions(IEnumerable<long>? nodes = null) => new()
     {
-        Addresses = [.. (nodes ?? _slots.Keys.Where(k => _slots[k].Process is not null)).Select(id => $"127.0.0.1:{_slots[id].ClientPort}")],
+        Addresses = [.. (nodes ?? _slots.Keys.Where(k => _slots[k].Process is not null)).Select(id => $"{_slots[id].ListenIp}:{_slots[id].ClientPort}")],
         AttemptTimeout = TimeSpan.FromMilliseconds(ElectionMs * 4),
         RetryBudget = Converge,
         Backoff = TimeSpan.FromMilliseconds(HeartbeatMs / 2),
@@ -258,7 +307,7 @@ internal sealed class TestCluster : IDisposable
             p.Dispose();
         }
 
-        foreach (var c in _adminChannels.Values)
+        foreach (var c in _channels.Values)
         {
             c.Dispose();
         }
@@ -278,4 +327,10 @@ internal sealed class TestCluster : IDisposable
 internal sealed record NodeSlot(long Id, int ClientPort, int PeerPort, int AdminPort, int HttpPort, string DataDir)
 {
     public NodeProcess? Process { get; set; }
+
+    /// <summary>The loopback address the node listens on.</summary>
+    public string ListenIp { get; set; } = "127.0.0.1";
+
+    /// <summary>Where the hosts file points the node's name (named-peers clusters).</summary>
+    public string NamedIp { get; set; } = "127.0.0.1";
 }
