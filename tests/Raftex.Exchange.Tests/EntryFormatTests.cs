@@ -7,7 +7,7 @@ public sealed class EntryFormatTests
 
     /// <summary>
     /// A snapshot written by the build before entry format versions were replicated (snapshot version 1), of the state
-    /// <see cref="Busy"/> builds. Kept as bytes so that reading old snapshots is checked against what old binaries wrote.
+    /// <see cref="ExchangeDriver.Busy"/> builds. Kept as bytes so that reading old snapshots is checked against what old binaries wrote.
     /// </summary>
     private const string SnapshotVersion1 =
         "UkZYUwEAhgMAAAAAAAADAAAAA0JUQwNVU0QDRVRIAgAAAAdCVEMtVVNEAAAAAAEAAAAFAAAAAAAAAAIAAAAAAAAAAgAAAAAAAADoAwAAAAAAAOgDAAAAAAAA"
@@ -33,19 +33,6 @@ public sealed class EntryFormatTests
         using var stream = new MemoryStream();
         engine.WriteSnapshot(stream);
         return stream.ToArray();
-    }
-
-    private static ExchangeDriver Busy()
-    {
-        var x = new ExchangeDriver();
-        x.Fund(1);
-        x.Fund(2);
-        var s = x.RegisterSession();
-        x.Limit(1, Side.Buy, 995, 10, clientId: 3);
-        x.Limit(2, Side.Sell, 1005, 10, clientId: 4);
-        x.Place(2, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 1000, 4, session: s, seq: 1);
-        x.Limit(1, Side.Buy, 1000, 2);
-        return x;
     }
 
     [Fact]
@@ -200,8 +187,8 @@ public sealed class EntryFormatTests
     [Fact]
     public void Replicas_agree_on_the_state_hash_across_a_raise_and_the_raise_changes_it()
     {
-        var a = Busy();
-        var b = Busy();
+        var a = ExchangeDriver.Busy(out _);
+        var b = ExchangeDriver.Busy(out _);
         Assert.Equal(a.Engine.StateHash, b.Engine.StateHash);
         var before = a.Engine.StateHash;
         var digestBefore = a.Engine.Digest();
@@ -254,7 +241,7 @@ public sealed class EntryFormatTests
         var old = Convert.FromBase64String(SnapshotVersion1);
         Assert.Equal(1, BitConverter.ToUInt16(old, 4));
         var restored = new ExchangeDriver(ExchangeStateMachine.Restore(new MemoryStream(old)));
-        var replayed = Busy();
+        var replayed = ExchangeDriver.Busy(out _);
         Assert.Equal(1, restored.Engine.EntryFormatVersion);
         Assert.Equal(replayed.Engine.StateHash, restored.Engine.StateHash);
         Assert.Equal(replayed.Engine.LastAppliedIndex, restored.Engine.LastAppliedIndex);
@@ -273,7 +260,7 @@ public sealed class EntryFormatTests
     [Fact]
     public void A_raised_format_is_written_in_snapshot_version_2_and_restored()
     {
-        var x = Busy();
+        var x = ExchangeDriver.Busy(out _);
         Assert.Equal(1, x.Engine.WrittenSnapshotVersion);
         x.SetEntryFormat(2);
         Assert.Equal(ExchangeStateMachine.SnapshotVersion, x.Engine.WrittenSnapshotVersion);
@@ -292,7 +279,7 @@ public sealed class EntryFormatTests
     [Fact]
     public void A_snapshot_claiming_a_newer_version_is_refused_naming_the_versions_read()
     {
-        var bytes = Snapshot(Busy().Engine);
+        var bytes = Snapshot(ExchangeDriver.Busy(out _).Engine);
         bytes[4] = 3;
         var e = Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(bytes)));
         Assert.Contains("version 3", e.Message, StringComparison.Ordinal);

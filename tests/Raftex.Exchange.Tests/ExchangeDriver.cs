@@ -16,6 +16,20 @@ public sealed class ExchangeDriver
 
     public ExchangeDriver(ExchangeStateMachine engine) => Engine = engine;
 
+    /// <summary>Two funded accounts with resting orders on both sides, a partial fill and a session with one command.</summary>
+    public static ExchangeDriver Busy(out long session)
+    {
+        var x = new ExchangeDriver();
+        x.Fund(1);
+        x.Fund(2);
+        session = x.RegisterSession();
+        x.Limit(1, Side.Buy, 995, 10, clientId: 3);
+        x.Limit(2, Side.Sell, 1005, 10, clientId: 4);
+        x.Place(2, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 1000, 4, session: session, seq: 1);
+        x.Limit(1, Side.Buy, 1000, 2);
+        return x;
+    }
+
     public ExchangeStateMachine Engine { get; private set; }
 
     /// <summary>Log time stamped on the next entry.</summary>

@@ -9,26 +9,10 @@ public sealed class SnapshotTests
         return stream.ToArray();
     }
 
-    private static ExchangeDriver Busy() => Busy(out _);
-
-    private static ExchangeDriver Busy(out long session)
-    {
-        var x = new ExchangeDriver();
-        x.Fund(1);
-        x.Fund(2);
-        var s = x.RegisterSession();
-        session = s;
-        x.Limit(1, Side.Buy, 995, 10, clientId: 3);
-        x.Limit(2, Side.Sell, 1005, 10, clientId: 4);
-        x.Place(2, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 1000, 4, session: s, seq: 1);
-        x.Limit(1, Side.Buy, 1000, 2);
-        return x;
-    }
-
     [Fact]
     public void Restored_engine_has_the_same_digest_hash_books_balances_and_continues_identically()
     {
-        var x = Busy(out var session);
+        var x = ExchangeDriver.Busy(out var session);
         var bytes = Snapshot(x);
         var copy = new ExchangeDriver(ExchangeStateMachine.Restore(new MemoryStream(bytes)));
         Assert.Equal(x.Engine.Digest(), copy.Engine.Digest());
@@ -49,7 +33,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Snapshot_with_a_flipped_bit_is_refused_with_a_checksum_error()
     {
-        var bytes = Snapshot(Busy());
+        var bytes = Snapshot(ExchangeDriver.Busy(out _));
         bytes[bytes.Length / 2] ^= 0x10;
         var e = Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(bytes)));
         Assert.Contains("checksum", e.Message, StringComparison.Ordinal);
@@ -58,7 +42,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Snapshot_with_an_unknown_version_is_refused_naming_the_version()
     {
-        var bytes = Snapshot(Busy());
+        var bytes = Snapshot(ExchangeDriver.Busy(out _));
         bytes[4] = 9;
         var e = Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(bytes)));
         Assert.Contains("version 9", e.Message, StringComparison.Ordinal);
@@ -67,7 +51,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Truncated_or_foreign_snapshot_is_refused()
     {
-        var bytes = Snapshot(Busy());
+        var bytes = Snapshot(ExchangeDriver.Busy(out _));
         foreach (var length in new[] { 0, 5, 14, bytes.Length / 2, bytes.Length - 1 })
         {
             Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(bytes[..length])));
@@ -81,7 +65,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Queries_with_zero_or_unknown_ids_find_nothing()
     {
-        var x = Busy();
+        var x = ExchangeDriver.Busy(out _);
         Assert.False(x.Engine.TryGetOrder(0, out _));
         Assert.False(x.Engine.TryGetOrder(-5, out _));
         Assert.False(x.Engine.TryGetOrder(0, 3, out _));
