@@ -8,7 +8,7 @@ namespace Raftex.Operator.Api;
 public sealed record ClusterCondition
 {
     [Required]
-    [Description("Available, Progressing, Degraded or QuorumAtRisk.")]
+    [Description("Available, Progressing, Degraded, QuorumAtRisk or DiskFull.")]
     public string Type { get; init; } = string.Empty;
 
     [Required]

@@ -54,7 +54,7 @@ public sealed record ExchangeClusterStatus
     [Description("When volatile fields (term, commit index, match indexes) were last written; bounds the status write rate.")]
     public DateTime? LastObservedAt { get; init; }
 
-    [Description("Available, Progressing, Degraded and QuorumAtRisk.")]
+    [Description("Available, Progressing, Degraded, QuorumAtRisk and DiskFull.")]
     [ListMapKey("type")]
     public IList<ClusterCondition>? Conditions { get; init; }
 }

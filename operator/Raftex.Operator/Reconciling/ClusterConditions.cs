@@ -13,6 +13,8 @@ public static class ClusterConditions
     public const string Degraded = "Degraded";
     /// <summary>One more voter failure would lose quorum.</summary>
     public const string QuorumAtRisk = "QuorumAtRisk";
+    /// <summary>A node's data directory is full: it refuses writes (and is not ready) until space returns.</summary>
+    public const string DiskFull = "DiskFull";
 
     /// <summary>Returns <paramref name="conditions"/> with the condition of <paramref name="type"/> set.</summary>
     public static List<ClusterCondition> Set(IEnumerable<ClusterCondition>? conditions, string type, bool status, string reason, string message, long? generation, DateTime now)

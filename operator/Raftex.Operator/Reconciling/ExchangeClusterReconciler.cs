@@ -199,6 +199,13 @@ public sealed class ExchangeClusterReconciler : IReconciler
             progressing ? (plan.Progress?.Kind.ToString() ?? "Waiting") : "Converged", progressing ? plan.Reason : "every pod runs the current revision and membership matches the spec", generation, now);
         conditions = ClusterConditions.Set(conditions, ClusterConditions.Degraded, degraded,
             degraded ? "OperationStopped" : "AsExpected", degraded ? plan.Reason : "no operation stopped", generation, now);
+        var full = observed.Nodes.Where(n => n.DiskFull is not null).OrderBy(n => n.NodeId).ToList();
+        conditions = ClusterConditions.Set(conditions, ClusterConditions.DiskFull, full.Count > 0,
+            full.Count > 0 ? "NodeDiskFull" : "AsExpected",
+            full.Count > 0
+                ? string.Join("; ", full.Select(n => $"{ChildNames.Pod(name, ChildNames.Ordinal(n.NodeId))}: {n.DiskFull}")) + " (the node refuses writes until space returns; grow its volume or free space)"
+                : "no node reports a full data directory",
+            generation, now);
         conditions = ClusterConditions.Set(conditions, ClusterConditions.QuorumAtRisk, atRisk,
             atRisk ? "NoFailureTolerance" : "FailureTolerated",
             atRisk ? $"{healthyVoters} healthy voters, quorum {quorum}: one more failure loses quorum" : $"{healthyVoters - quorum} voter failure(s) tolerated", generation, now);
@@ -394,7 +401,8 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
             nodes[nodeId] = new ObservedNode(s.NodeId, s.Incarnation, RoleOf(s.Role), s.Term, s.LeaderId, s.CommitIndex,
                 s.SupportedEntryFormatVersions.ToList(), s.EntryFormatVersion,
-                s.Members.Select(m => new ObservedMember(m.NodeId, m.Kind == MemberKind.Voter, m.MatchIndex, m.Incarnation)).ToList());
+                s.Members.Select(m => new ObservedMember(m.NodeId, m.Kind == MemberKind.Voter, m.MatchIndex, m.Incarnation)).ToList(),
+                s.DiskFull ? s.DiskFullDetail : null);
         }
 
         return nodes;

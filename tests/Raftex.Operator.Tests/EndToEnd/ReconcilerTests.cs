@@ -100,6 +100,25 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_node_reporting_a_full_disk_sets_the_DiskFull_condition_naming_its_pod_until_space_returns()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateAsync();
+        await h.RunUntilAsync(OperatorHarness.Converged);
+        Assert.False(ClusterConditions.IsTrue((await h.GetAsync()).Status!.Conditions, ClusterConditions.DiskFull));
+
+        h.Raft.Node(3).DiskFull = "disk full since 2026-11-25T23:00:00Z (No space left on device)";
+        var full = await h.RunUntilAsync(c => ClusterConditions.IsTrue(c.Status?.Conditions, ClusterConditions.DiskFull));
+        var condition = full.Status!.Conditions!.Single(c => c.Type == ClusterConditions.DiskFull);
+        Assert.Equal("NodeDiskFull", condition.Reason);
+        Assert.Contains("xc1-2: disk full since 2026-11-25T23:00:00Z (No space left on device)", condition.Message, StringComparison.Ordinal);
+
+        h.Raft.Node(3).DiskFull = null;
+        var recovered = await h.RunUntilAsync(c => !ClusterConditions.IsTrue(c.Status?.Conditions, ClusterConditions.DiskFull));
+        Assert.Equal("AsExpected", recovered.Status!.Conditions!.Single(c => c.Type == ClusterConditions.DiskFull).Reason);
+    }
+
+    [Fact]
     public async Task A_lagging_voter_holds_the_roll_and_says_why()
     {
         await using var h = await OperatorHarness.StartAsync();

@@ -10,4 +10,6 @@ internal sealed class FakeNode(ulong nodeId, string incarnation)
     public List<uint> SupportedFormats { get; set; } = [1];
     public List<Raftex.Protocol.V1.Fault> Faults { get; } = [];
     public bool Crashed { get; set; }
+    /// <summary>Reported as disk_full with this detail while set.</summary>
+    public string? DiskFull { get; set; }
 }

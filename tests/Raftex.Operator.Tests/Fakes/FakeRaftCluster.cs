@@ -175,7 +175,9 @@ internal sealed class FakeRaftCluster
                 AppliedIndex = isMember ? member!.MatchIndex : 0,
                 LastIndex = isLeader ? CommitIndex : member?.MatchIndex ?? 0,
                 EntryFormatVersion = EntryFormatVersion,
-                Ready = isMember && LeaderId != 0 && member!.MatchIndex + CatchUpLag >= CommitIndex,
+                Ready = isMember && LeaderId != 0 && member!.MatchIndex + CatchUpLag >= CommitIndex && node.DiskFull is null,
+                DiskFull = node.DiskFull is not null,
+                DiskFullDetail = node.DiskFull ?? string.Empty,
             };
             status.SupportedEntryFormatVersions.AddRange(node.SupportedFormats);
             status.ActiveFaults.AddRange(node.Faults);
