@@ -21,6 +21,7 @@ internal sealed partial class RaftHost
 {
     private StalledReady? _stall;
     private volatile string? _diskFull;
+    private DeferredSnapshot? _deferredSnapshot;
 
     /// <summary>Why writes are refused because the disk is full, or null while it is not.</summary>
     public string? DiskFullReason => _diskFull;
@@ -59,6 +60,14 @@ internal sealed partial class RaftHost
             {
                 io = e;
             }
+        }
+
+        if (_stall is { } already)
+        {
+            // A second failure within one episode (a snapshot mark poisoned the log, then the fsync in flight failed
+            // on it): one episode, one alarm, and the Ready that still has to be made durable.
+            _stall = new StalledReady(ready ?? already.Ready, ready is null ? already.InMemory : inMemory, already.Since) { Attempts = already.Attempts };
+            return;
         }
 
         _stall = new StalledReady(ready, inMemory, Stopwatch.GetTimestamp());
@@ -100,6 +109,11 @@ internal sealed partial class RaftHost
 
         _stall = null;
         _diskFull = null;
+        if (_deferredSnapshot is { } deferred)
+        {
+            // Space is back: write the snapshot now, so the log that filled the disk is compacted at once.
+            deferred.NextAttempt = now;
+        }
         _logger.LogWarning(
             "Disk space returned after {Seconds:F1} s and {Attempts} attempt(s): the pending write is durable; accepting writes again",
             Stopwatch.GetElapsedTime(stall.Since).TotalSeconds, stall.Attempts + 1);
@@ -116,6 +130,77 @@ internal sealed partial class RaftHost
         return true;
     }
 
+    /// <summary>
+    /// Keeps a snapshot the disk had no room for, to write it later: the applier will not take another one for a whole
+    /// snapshot threshold, and without it the log that filled the disk would stay uncompacted (and fill it again).
+    /// <paramref name="created"/> is the snapshot once Raft's storage holds it (its file or mark could not be written).
+    /// </summary>
+    private void DeferSnapshot(long index, ConfState confState, ReadOnlyMemory<byte> data, Raftex.Raft.Snapshot? created, string reason)
+    {
+        if (_deferredSnapshot is { } older && older.Index > index)
+        {
+            return;
+        }
+
+        var backoff = _deferredSnapshot?.Index == index ? Math.Min(_deferredSnapshot.Backoff * 2, 32) : 1;
+        _deferredSnapshot = new DeferredSnapshot(index, confState, data, created, backoff)
+        {
+            NextAttempt = Stopwatch.GetTimestamp() + (long)(StallRetryInterval.TotalSeconds * backoff * Stopwatch.Frequency),
+        };
+        if (backoff == 1)
+        {
+            _logger.LogWarning("Deferred local snapshot at {Index} until the disk has room: {Reason}", index, reason);
+        }
+        else
+        {
+            _logger.LogDebug("Local snapshot at {Index} still does not fit: {Reason}", index, reason);
+        }
+    }
+
+    /// <summary>On the loop, when due and not stalled: writes the deferred snapshot (dropped if a newer one replaced it).</summary>
+    private void RetryDeferredSnapshot()
+    {
+        if (_deferredSnapshot is not { } deferred || _stall is not null || Stopwatch.GetTimestamp() < deferred.NextAttempt)
+        {
+            return;
+        }
+
+        if (deferred.Created is null)
+        {
+            // Deferred while stalled, before Raft's storage took it: the whole path, which may defer it again.
+            SaveLocalSnapshot(deferred.Index, deferred.ConfState, deferred.Data);
+        }
+        else if (ReferenceEquals(_storage.Snapshot(), deferred.Created))
+        {
+            PersistLocalSnapshot(deferred.Created);
+        }
+        else
+        {
+            _logger.LogDebug("Dropped deferred local snapshot at {Index}: a newer snapshot replaced it", deferred.Index);
+            _deferredSnapshot = null;
+        }
+
+        if (ReferenceEquals(_deferredSnapshot, deferred))
+        {
+            // Neither written nor deferred again (a newer snapshot made it moot).
+            _deferredSnapshot = null;
+        }
+    }
+
+    /// <summary>A local snapshot at <paramref name="index"/> is durable: a deferred one at or below it is moot.</summary>
+    private void SnapshotWritten(long index)
+    {
+        if (_deferredSnapshot is { } deferred && deferred.Index <= index)
+        {
+            if (deferred.Index == index)
+            {
+                _logger.LogInformation("Wrote the deferred local snapshot at {Index}", index);
+            }
+
+            _deferredSnapshot = null;
+        }
+    }
+
     /// <summary>Proposals queued before the disk filled are answered, not left to wait for it.</summary>
     private void RefuseQueuedProposals()
     {
@@ -128,6 +213,23 @@ internal sealed partial class RaftHost
         {
             p.Waiter.Fail(refusal.StatusCode, refusal.Detail);
         }
+    }
+
+    /// <summary>A snapshot the applier took that the disk had no room for; <see cref="Created"/> once Raft's storage holds it.</summary>
+    private sealed class DeferredSnapshot(long index, ConfState confState, ReadOnlyMemory<byte> data, Raftex.Raft.Snapshot? created, int backoff)
+    {
+        public long Index { get; } = index;
+
+        public ConfState ConfState { get; } = confState;
+
+        public ReadOnlyMemory<byte> Data { get; } = data;
+
+        public Raftex.Raft.Snapshot? Created { get; } = created;
+
+        /// <summary>Retry intervals to wait before the next attempt (doubles while the disk stays full, up to 32).</summary>
+        public int Backoff { get; } = backoff;
+
+        public long NextAttempt { get; set; }
     }
 
     /// <summary>A Ready whose write failed for lack of space; <see cref="InMemory"/> when Raft's storage already holds it (the fsync failed).</summary>

@@ -199,6 +199,7 @@ internal sealed partial class RaftHost
                     changed |= StartReady(_raft.GetReady());
                 }
 
+                RetryDeferredSnapshot();
                 if (changed || ticks > 0 || Stopwatch.GetTimestamp() - lastPublish > Stopwatch.Frequency / 100)
                 {
                     Publish();
@@ -432,11 +433,14 @@ internal sealed partial class RaftHost
         }
     }
 
-    private void OnSnapshotTaken(long index, ConfState confState, byte[] data) => Enqueue(_ =>
+    private void OnSnapshotTaken(long index, ConfState confState, byte[] data) => Enqueue(_ => SaveLocalSnapshot(index, confState, data));
+
+    /// <summary>Makes a snapshot the applier took durable and compacts the log to it; on a full disk it is deferred, not dropped.</summary>
+    private void SaveLocalSnapshot(long index, ConfState confState, ReadOnlyMemory<byte> data)
     {
         if (_stall is not null)
         {
-            _logger.LogWarning("Skipped local snapshot at {Index}: the disk is full", index);
+            DeferSnapshot(index, confState, data, created: null, "the disk is full");
             return;
         }
 
@@ -452,31 +456,44 @@ internal sealed partial class RaftHost
             return;
         }
 
-        try
+        PersistLocalSnapshot(snapshot);
+    }
+
+    /// <summary>Writes a snapshot already held by Raft's storage (file, then WAL mark, synced) and compacts to it.</summary>
+    private void PersistLocalSnapshot(Raftex.Raft.Snapshot snapshot)
+    {
+        var index = snapshot.Metadata.Index;
+        if (_data.Wal.Snapshot.Index < index)
         {
-            // Written whole or not at all; without it the log simply is not compacted yet.
-            _data.Snapshots.Save(snapshot);
-        }
-        catch (Exception e) when (DiskFull.IsCause(e))
-        {
-            _logger.LogWarning("Skipped local snapshot at {Index}: {Reason}", index, e.Message);
-            return;
+            try
+            {
+                // Written whole or not at all; until it is, the log simply is not compacted.
+                _data.Snapshots.Save(snapshot);
+            }
+            catch (Exception e) when (DiskFull.IsCause(e))
+            {
+                DeferSnapshot(index, snapshot.Metadata.ConfState, snapshot.Data, snapshot, e.Message);
+                return;
+            }
+
+            try
+            {
+                _data.Wal.SaveSnapshot(snapshot.Metadata);
+                _data.Wal.Sync();
+            }
+            catch (Exception e) when (DiskFull.IsCause(e))
+            {
+                // The mark poisoned the log: ride it out like any other write (the reopen completes the mark from the
+                // file), and compact once it is durable.
+                Stall(null, inMemory: true, e);
+                DeferSnapshot(index, snapshot.Metadata.ConfState, snapshot.Data, snapshot, e.Message);
+                return;
+            }
         }
 
-        try
-        {
-            _data.Wal.SaveSnapshot(snapshot.Metadata);
-            _data.Wal.Sync();
-        }
-        catch (Exception e) when (DiskFull.IsCause(e))
-        {
-            // The mark poisoned the log: ride it out like any other write (a reopen completes the mark).
-            Stall(null, inMemory: true, e);
-            return;
-        }
-
-        CompactTo(index, data.Length);
-    });
+        SnapshotWritten(index);
+        CompactTo(index, snapshot.Data.Length);
+    }
 
     private void CompactTo(long index, int bytes)
     {

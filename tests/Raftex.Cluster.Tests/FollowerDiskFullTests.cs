@@ -10,6 +10,9 @@ public sealed class FollowerDiskFullTests
 {
     private const long Full = 3;
 
+    /// <summary>Entries a snapshot leaves in the log (TestCluster passes <c>--snapshot-catchup-entries 20</c>).</summary>
+    private const ulong CatchUpEntries = 20;
+
     [Fact]
     public async Task A_follower_whose_disk_fills_refuses_writes_while_the_others_commit_and_catches_up_by_log_once_space_returns()
     {
@@ -34,10 +37,20 @@ public sealed class FollowerDiskFullTests
 
         await AssertRefusesWritesAsync(cluster);
 
+        // A snapshot it takes now cannot be written; it is kept and written once there is room, so the log is
+        // compacted after the episode instead of a whole snapshot threshold later.
+        var local = await cluster.Admin(Full).TakeSnapshotAsync();
+        Assert.True(local.IsOk);
+        var localIndex = local.Value!.SnapshotIndex;
+        Assert.True(localIndex > behind.SnapshotIndex, $"snapshot at {localIndex}, log already compacted to {behind.SnapshotIndex}");
+
         // Space returns: it persists what it held, acknowledges, and catches up from the leader's log.
         File.Delete(filler);
         await cluster.UntilAsync(() => cluster.StatusAsync(Full), s => !s.DiskFull && s.Ready, $"node {Full} to resume once space returned");
+        await cluster.UntilAsync(
+            () => cluster.StatusAsync(Full), s => s.SnapshotIndex >= localIndex - CatchUpEntries, $"node {Full} to write its deferred snapshot at {localIndex} and compact");
         Assert.Contains("Disk space returned", cluster.Slot(Full).Process!.Output);
+        Assert.Contains($"Wrote the deferred local snapshot at {localIndex}", cluster.Slot(Full).Process!.Output);
         Assert.DoesNotContain("Received snapshot", cluster.Slot(Full).Process!.Output);
         await load.ProgressAsync(50);
         await load.StopAsync();
