@@ -43,7 +43,10 @@ public sealed partial class WriteAheadLog
     /// Replays this log's directory again, under the lock it already holds, and returns a log that continues from what
     /// is on disk; this instance accepts nothing more. Meant for a log that a failed write poisoned (a full disk): the
     /// record the failure tore is cut off, a segment whose creation failed is removed, and everything synced before is
-    /// recovered. If the replay itself fails, this instance still holds the lock and Reopen may be called again.
+    /// recovered. Nothing written after the last successful sync is trusted, even if it reads back: after a failed
+    /// fsync Linux may keep pages that never reached the disk readable in the page cache, and appending after them
+    /// would leave a hole before valid records. If the replay itself fails, this instance still holds the lock and
+    /// Reopen may be called again.
     /// </summary>
     public (WriteAheadLog Log, WalRecovery Recovery) Reopen()
     {
@@ -53,10 +56,22 @@ public sealed partial class WriteAheadLog
             ObjectDisposedException.ThrowIf(_disposed, this);
             _failure ??= new InvalidOperationException("the log was closed to be reopened");
             _segment.Dispose();
+            CutUnsynced();
             var reopened = Replay(_directory, _options, _lockFile);
             // The lock file now belongs to the new log: disposing this one must not release it.
             _disposed = true;
             return reopened;
+        }
+    }
+
+    /// <summary>Cuts the current segment back to its length at the last successful sync, durably.</summary>
+    private void CutUnsynced()
+    {
+        using var handle = File.OpenHandle(_segments[^1].Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (RandomAccess.GetLength(handle) > _syncedLength)
+        {
+            RandomAccess.SetLength(handle, _syncedLength);
+            RandomAccess.FlushToDisk(handle);
         }
     }
 

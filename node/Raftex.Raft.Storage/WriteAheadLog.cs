@@ -31,6 +31,9 @@ public sealed partial class WriteAheadLog : IDisposable
     private SafeFileHandle _segment;
     private long _segmentLength;
 
+    // Bytes of the current segment known to be on disk: its length at the last successful sync (or at open).
+    private long _syncedLength;
+
     // Bytes the current segment file holds on disk: the log data, then zero-filled preallocated space.
     private long _allocatedLength;
     private byte[]? _zeros;
@@ -61,6 +64,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _segments = segments;
         _segment = segment;
         _segmentLength = segmentLength;
+        _syncedLength = segmentLength;
         _allocatedLength = segmentLength;
         _segmentHasEntries = segmentHasEntries;
         _buffer = new byte[Math.Max(64 * 1024, Math.Min(options.WriteBufferSize, 4 * 1024 * 1024))];
@@ -447,6 +451,7 @@ public sealed partial class WriteAheadLog : IDisposable
 
         WriteBuffered();
         DataSync.Flush(_segment);
+        _syncedLength = _segmentLength;
         _unsyncedWrites = false;
         _syncCount++;
         _batchCount++;
@@ -463,6 +468,7 @@ public sealed partial class WriteAheadLog : IDisposable
         WriteBuffered();
         TrimPreallocation();
         RandomAccess.FlushToDisk(_segment);
+        _syncedLength = _segmentLength;
         _unsyncedWrites = false;
         _syncCount++;
         _durableSnapshotIndex = _snapshot.Index;
@@ -474,6 +480,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _segment.Dispose();
         _segment = handle;
         _segmentLength = length;
+        _syncedLength = length;
         _allocatedLength = length;
         _segmentHasEntries = false;
         _segments.Add(new SegmentFile(sequence, firstIndex, path));

@@ -80,6 +80,34 @@ public sealed class DiskFullTests
     }
 
     [Fact]
+    public void Reopen_recovers_only_what_was_synced_not_records_written_after_the_last_sync()
+    {
+        // After a failed fsync Linux may keep the lost pages readable in the page cache; a replay that trusted them
+        // would append after data that is not on disk, leaving a hole before valid records (a log that then refuses to
+        // open). Everything written since the last good sync was never acknowledged, so Reopen cuts it.
+        using var dir = new TempDirectory();
+        var options = new WalOptions { SegmentSize = 1024 * 1024, PreallocationSize = 64 * 1024, WriteBufferSize = 4096 };
+        var (log, _) = WriteAheadLog.Open(dir.Path, options);
+        log.Save(new HardState(1, 1, 0), [Big(1), Big(2), Big(3)]);
+        log.Sync();
+        log.Save(new HardState(1, 1, 3), [Big(4), Big(5), Big(6), Big(7), Big(8)]);
+        Assert.True(log.BytesWritten > 8 * 2000, "the unsynced batch reached the file (the write buffer is smaller than it)");
+
+        var (reopened, recovery) = log.Reopen();
+        Assert.Equal(3, recovery.LastIndex);
+        Assert.Equal(Log.Describe(Enumerable.Range(1, 3).Select(i => Big(i))), Log.Describe(recovery.Entries));
+        Assert.Equal(new HardState(1, 1, 0), recovery.HardState);
+
+        // The log continues right after the synced prefix, and a clean reopen agrees.
+        reopened.Save(new HardState(1, 1, 3), [Big(4), Big(5)]);
+        reopened.Sync();
+        reopened.Dispose();
+        var (final, check) = WriteAheadLog.Open(dir.Path, options);
+        final.Dispose();
+        Assert.Equal(Log.Describe(Enumerable.Range(1, 5).Select(i => Big(i))), Log.Describe(check.Entries));
+    }
+
+    [Fact]
     public void A_reopened_log_keeps_the_directory_locked_and_disposing_the_old_instance_does_not_unlock_it()
     {
         using var disk = Tmpfs.Mount(1024 * 1024);
