@@ -525,14 +525,15 @@ public sealed partial class WriteAheadLog : IDisposable
             File.Move(temporary, path);
             DirectorySync.Flush(directory);
         }
-        catch
+        finally
         {
+            // A handle reports errors under the name it was opened with; later failures (a full disk, most likely)
+            // must name the segment, not a temporary file that no longer exists, so it is reopened by its final name.
             handle.Dispose();
-            throw;
         }
 
         length = at;
-        return handle;
+        return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
     }
 
     private void SyncDirectory()

@@ -108,6 +108,23 @@ public sealed class DiskFullTests
     }
 
     [Fact]
+    public void A_full_disk_names_the_segment_it_could_not_extend_not_the_temporary_name_it_was_created_under()
+    {
+        // The failure's message reaches operators (node status, /readyz): it must name a file that exists.
+        using var disk = Tmpfs.Mount(1024 * 1024);
+        var directory = Path.Combine(disk.Path, "wal");
+        var (log, _) = WriteAheadLog.Open(directory, new WalOptions { SegmentSize = 64 * 1024 * 1024, PreallocationSize = 64 * 1024, WriteBufferSize = 64 * 1024 });
+        disk.Fill(leaveFree: 32 * 1024);
+
+        var (_, failure) = FillUntilFull(log, 1);
+        Assert.True(DiskFull.IsCause(failure), $"expected an out-of-space failure, got {failure}");
+        var segment = Assert.Single(Directory.GetFiles(directory, "*.wal"));
+        Assert.Contains(Path.GetFileName(segment) + "'", failure.ToString());
+        Assert.DoesNotContain(".tmp", failure.ToString());
+        log.Dispose();
+    }
+
+    [Fact]
     public void A_reopened_log_keeps_the_directory_locked_and_disposing_the_old_instance_does_not_unlock_it()
     {
         using var disk = Tmpfs.Mount(1024 * 1024);
