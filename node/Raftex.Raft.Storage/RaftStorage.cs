@@ -30,6 +30,8 @@ public sealed class RaftStorage : IDisposable
     /// the log, the newer snapshot wins and the mark is completed now, so the log continues right after it.
     /// </summary>
     /// <exception cref="InvalidDataException">The log marks a snapshot that no snapshot file holds.</exception>
+    /// <remarks>If the disk is too full to complete the mark, the storage opens with a log that refuses writes (the
+    /// failure satisfies <see cref="DiskFull.IsCause"/>) until <see cref="ReopenLog"/> succeeds with space to write it.</remarks>
     public static (RaftStorage Storage, RecoveredState State) Open(string dataDirectory, WalOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
@@ -74,9 +76,19 @@ public sealed class RaftStorage : IDisposable
         {
             // The snapshot file is durable but its mark never reached the log: finish the mark exactly as
             // SaveSnapshot would have, and apply the same rule to the recovered entries.
-            log.SaveSnapshot(snapshot.Metadata);
-            log.Sync();
-            log.ReleaseTo(snapshot.Metadata.Index);
+            try
+            {
+                log.SaveSnapshot(snapshot.Metadata);
+                log.Sync();
+                log.ReleaseTo(snapshot.Metadata.Index);
+            }
+            catch (Exception e) when (DiskFull.IsCause(e))
+            {
+                // No room for the mark: the log is poisoned by the failure and refuses every write until ReopenLog
+                // finishes the mark, so nothing can be appended after the unmarked snapshot. Opening still succeeds,
+                // so a node restarted on a full disk comes up and serves what it has.
+            }
+
             entries = EntriesAfter(entries, snapshot.Metadata);
         }
 

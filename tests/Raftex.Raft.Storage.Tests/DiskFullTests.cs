@@ -125,6 +125,47 @@ public sealed class DiskFullTests
     }
 
     [Fact]
+    public void A_full_disk_does_not_stop_opening_storage_whose_newest_snapshot_is_not_marked_yet_the_mark_waits_for_space()
+    {
+        // A node stopped (or crashed) between saving a snapshot file and marking it, restarted while its disk is
+        // still full: it must come up (status, stale reads) with a log that refuses writes until there is room.
+        using var disk = Tmpfs.Mount(2 * 1024 * 1024);
+        var data = Path.Combine(disk.Path, "data");
+        var options = new WalOptions { SegmentSize = 1024 * 1024, PreallocationSize = 64 * 1024, WriteBufferSize = 64 * 1024 };
+        var (storage, _) = RaftStorage.Open(data, options);
+        storage.Log.Save(new HardState(1, 1, 10), Enumerable.Range(1, 10).Select(i => Big(i)).ToArray());
+        storage.Log.Sync();
+        var snapshot = new Snapshot(new SnapshotMetadata(6, 1, new ConfState([1], [])), new byte[] { 6 });
+        storage.Snapshots.Save(snapshot);
+        storage.Dispose();
+        var filler = disk.Fill(leaveFree: 0);
+
+        var (full, state) = RaftStorage.Open(data, options);
+        Assert.Equal(6, state.Snapshot.Metadata.Index);
+        Assert.Equal(Log.Describe(Enumerable.Range(7, 4).Select(i => Big(i))), Log.Describe(state.Entries));
+        var refused = Assert.ThrowsAny<Exception>(() =>
+        {
+            full.Log.Save(null, [Big(11)]);
+            full.Log.Sync();
+        });
+        Assert.True(DiskFull.IsCause(refused), $"expected an out-of-space failure, got {refused}");
+
+        File.Delete(filler);
+        var again = full.ReopenLog();
+        Assert.Equal(6, again.Snapshot.Metadata.Index);
+        Assert.Equal(Log.Describe(Enumerable.Range(7, 4).Select(i => Big(i))), Log.Describe(again.Entries));
+        full.Log.Save(null, [Big(11)]);
+        full.Log.Sync();
+        full.Dispose();
+
+        // The mark is in the log now: the WAL alone starts after the snapshot.
+        var (wal, recovery) = WriteAheadLog.Open(Path.Combine(data, RaftStorage.WalDirectoryName), options);
+        wal.Dispose();
+        Assert.Equal(6, recovery.Snapshot.Index);
+        Assert.Equal(Log.Describe(Enumerable.Range(7, 5).Select(i => Big(i))), Log.Describe(recovery.Entries));
+    }
+
+    [Fact]
     public void A_reopened_log_keeps_the_directory_locked_and_disposing_the_old_instance_does_not_unlock_it()
     {
         using var disk = Tmpfs.Mount(1024 * 1024);
