@@ -201,6 +201,25 @@ internal sealed partial class RaftHost
         }
     }
 
+    /// <summary>
+    /// Tells the node a member was removed (its pinned incarnation is forgotten, in a small file in the data directory).
+    /// The WAL writes into space it claimed ahead, so a disk can be too full for that file while the log still works:
+    /// the removal is in force in memory and the file catches up at its next write, rather than the node stopping.
+    /// </summary>
+    private void ForgetRemovedMember(long nodeId)
+    {
+        try
+        {
+            MemberRemoved?.Invoke(nodeId);
+        }
+        catch (Exception e) when (DiskFull.IsCause(e))
+        {
+            _logger.LogWarning(
+                "Removal of node {Node} applied, but the disk is too full to drop its pinned incarnation from the data directory yet: {Reason}",
+                nodeId, e.Message);
+        }
+    }
+
     /// <summary>Proposals queued before the disk filled are answered, not left to wait for it.</summary>
     private void RefuseQueuedProposals()
     {

@@ -374,7 +374,7 @@ internal sealed partial class RaftHost
                     (confStates ??= []).Add((e.Index, cs));
                     if (cc.Type == ConfChangeType.RemoveNode && cc.NodeId != _options.NodeId)
                     {
-                        MemberRemoved?.Invoke(cc.NodeId);
+                        ForgetRemovedMember(cc.NodeId);
                     }
 
                     _logger.LogInformation("Membership change {Type} of node {Node} applied at {Index}: {Members}", cc.Type, cc.NodeId, e.Index, cs);

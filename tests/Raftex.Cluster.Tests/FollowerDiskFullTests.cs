@@ -127,6 +127,40 @@ public sealed class FollowerDiskFullTests
         await history.VerifyAsync(cluster);
     }
 
+    [Fact]
+    public async Task A_follower_whose_disk_is_full_applies_a_membership_removal_without_stopping()
+    {
+        using var cluster = new TestCluster(4);
+        cluster.ExtraArgs.AddRange(["--wal-segment-mb", "1"]);
+        using var disk = Tmpfs.Mount(16L * 1024 * 1024, cluster.Slot(Full).DataDir);
+        cluster.Bootstrap(4);
+        var leader = await cluster.WaitForLeaderAsync();
+        if (leader is Full or 4)
+        {
+            Assert.True((await cluster.Admin(leader).TransferLeadershipAsync(1)).IsOk);
+            await cluster.UntilAsync(() => cluster.StatusAsync(1), s => s.Role == Role.Leader, "node 1 to lead");
+            leader = 1;
+        }
+
+        var history = new History();
+        var load = await Load.StartFundedAsync(cluster, history, unaryClients: 2, sessionClients: 0);
+        await load.ProgressAsync(60);
+        await load.StopAsync();
+
+        // Not one byte free, but the WAL still has room in the space it claimed ahead: the node keeps applying, and
+        // forgetting the removed member's pinned incarnation is a file it cannot write.
+        var filler = disk.Fill(leaveFree: 0);
+        var removedIncarnation = (await cluster.StatusAsync(4))!.Incarnation;
+        Assert.True((await cluster.Admin(leader).RemoveMemberAsync(4, removedIncarnation)).IsOk);
+        await cluster.UntilAsync(
+            () => cluster.StatusAsync(Full), s => s.Members.Count == 3 && s.Members.All(m => m.NodeId != 4), $"node {Full} to apply the removal of node 4");
+        Assert.False(cluster.Slot(Full).Process!.HasExited, "a full disk is not a reason to exit");
+        Assert.Contains("too full to drop its pinned incarnation", cluster.Slot(Full).Process!.Output);
+
+        File.Delete(filler);
+        await history.VerifyAsync(cluster, [1, 2, Full]);
+    }
+
     /// <summary>Three voters, node <see cref="Full"/> on a 16 MiB tmpfs with 1 MiB WAL segments, and not the leader.</summary>
     private static async Task<Tmpfs> StartWithSmallDiskAsync(TestCluster cluster)
     {
