@@ -15,7 +15,9 @@ namespace Raftex.Node;
 /// </summary>
 /// <remarks>
 /// While stalled the node sends no Raft messages, so a leader stops heartbeating and the others elect a new one
-/// after an election timeout; a follower simply falls behind and catches up after. Other I/O errors stay fail-stop.
+/// after an election timeout; a follower simply falls behind and catches up after. A local snapshot that does not fit
+/// is deferred and written once there is room (the log it would compact is what filled the disk). Other I/O errors
+/// stay fail-stop.
 /// </remarks>
 internal sealed partial class RaftHost
 {
@@ -114,6 +116,7 @@ internal sealed partial class RaftHost
             // Space is back: write the snapshot now, so the log that filled the disk is compacted at once.
             deferred.NextAttempt = now;
         }
+
         _logger.LogWarning(
             "Disk space returned after {Seconds:F1} s and {Attempts} attempt(s): the pending write is durable; accepting writes again",
             Stopwatch.GetElapsedTime(stall.Since).TotalSeconds, stall.Attempts + 1);
