@@ -293,6 +293,17 @@ internal sealed class AdminService(
             var trailers = new Metadata { { "raftex-leader-id", view.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"node {identity.NodeId} is not the leader (leader: {view.Leader})"), trailers);
         }
+
+        RequireDiskSpace();
+    }
+
+    /// <summary>A leader stalled on a full disk sends no Raft messages: transfers, membership changes and format raises wait for space.</summary>
+    private void RequireDiskSpace()
+    {
+        if (host.DiskFullRefusal() is { } refusal)
+        {
+            throw new RpcException(refusal);
+        }
     }
 
     private static void Group(uint group)

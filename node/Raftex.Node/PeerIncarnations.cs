@@ -40,8 +40,7 @@ internal sealed class PeerIncarnations
                 return pinned == incarnation;
             }
 
-            _known[nodeId] = incarnation;
-            Save();
+            Pin(nodeId, incarnation);
             return true;
         }
     }
@@ -51,9 +50,9 @@ internal sealed class PeerIncarnations
     {
         lock (_gate)
         {
-            if (_known.TryAdd(nodeId, incarnation))
+            if (!_known.ContainsKey(nodeId))
             {
-                Save();
+                Pin(nodeId, incarnation);
             }
         }
     }
@@ -71,29 +70,33 @@ internal sealed class PeerIncarnations
     {
         lock (_gate)
         {
-            if (incarnation is null)
+            if (incarnation is not null)
             {
-                if (!_known.Remove(nodeId))
-                {
-                    return;
-                }
+                Pin(nodeId, incarnation);
             }
-            else
+            else if (_known.Remove(nodeId))
             {
-                _known[nodeId] = incarnation;
+                // A removal is in force at once; if the file cannot be rewritten now (a full disk) the next write catches up.
+                Save(_known);
             }
-
-            Save();
         }
     }
 
-    private void Save()
+    /// <summary>Writes a pin before trusting it: a pin that never reached the disk would be forgotten by a restart.</summary>
+    private void Pin(long nodeId, string incarnation)
+    {
+        Save(new Dictionary<long, string>(_known) { [nodeId] = incarnation });
+        _known[nodeId] = incarnation;
+    }
+
+    private void Save(IReadOnlyDictionary<long, string> pins)
     {
         var temporary = _path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
+        try
         {
-            foreach (var (id, incarnation) in _known.OrderBy(p => p.Key))
+            using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+            using var writer = new StreamWriter(stream);
+            foreach (var (id, incarnation) in pins.OrderBy(p => p.Key))
             {
                 writer.Write(id.ToString(CultureInfo.InvariantCulture));
                 writer.Write(' ');
@@ -103,6 +106,11 @@ internal sealed class PeerIncarnations
 
             writer.Flush();
             stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
 
         File.Move(temporary, _path, overwrite: true);

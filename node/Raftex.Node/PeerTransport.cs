@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Raftex.Protocol.V1;
 using Raftex.Raft;
+using Raftex.Raft.Storage;
 
 namespace Raftex.Node;
 
@@ -120,7 +121,18 @@ internal sealed class PeerTransport : IAsyncDisposable
             return new Status(StatusCode.PermissionDenied, $"node {from} is not a member of the cluster");
         }
 
-        if (string.IsNullOrEmpty(header.Incarnation) || !_incarnations.Accept(from, header.Incarnation))
+        bool accepted;
+        try
+        {
+            accepted = !string.IsNullOrEmpty(header.Incarnation) && _incarnations.Accept(from, header.Incarnation);
+        }
+        catch (IOException e) when (DiskFull.IsCause(e))
+        {
+            // An unwritten pin would be forgotten by a restart: take the peer only once its pin is on disk.
+            return new Status(StatusCode.ResourceExhausted, $"node {_identity.NodeId} cannot record node {from}'s incarnation: {e.Message}");
+        }
+
+        if (!accepted)
         {
             return new Status(StatusCode.PermissionDenied, $"node {from} incarnation '{header.Incarnation}' is stale or unknown (expected '{_incarnations.Get(from)}'): remove and re-add it");
         }
@@ -139,7 +151,15 @@ internal sealed class PeerTransport : IAsyncDisposable
         {
             if ((long)member != _identity.NodeId && (long)member != from && member <= long.MaxValue && !string.IsNullOrEmpty(incarnation))
             {
-                _incarnations.Adopt((long)member, incarnation);
+                try
+                {
+                    _incarnations.Adopt((long)member, incarnation);
+                }
+                catch (IOException e) when (DiskFull.IsCause(e))
+                {
+                    // Not pinned yet; the leader's next batch offers it again.
+                    LogRefusal(new Status(StatusCode.ResourceExhausted, $"cannot record node {member}'s incarnation yet: {e.Message}"));
+                }
             }
         }
 

@@ -150,7 +150,8 @@ internal sealed partial class RaftHost : IDisposable
     /// <summary>Stops the loop (after a leadership hand-off when leading), flushes the WAL.</summary>
     public async Task StopAsync(bool transferLeadership)
     {
-        if (transferLeadership && _view.IsLeader)
+        // A node stalled on a full disk cannot send the hand-off; the others elect a leader as they already must.
+        if (transferLeadership && _view.IsLeader && _diskFull is null)
         {
             var target = BestFollower();
             if (target != 0)

@@ -43,4 +43,32 @@ public sealed class PeerIncarnationsTests : IDisposable
         pins.Adopt(3, "dddd");
         Assert.True(pins.Accept(3, "dddd"));
     }
+
+    [Fact]
+    public void A_pin_that_cannot_be_written_to_a_full_disk_is_not_trusted_and_leaves_no_temp_file()
+    {
+        using var disk = Raftex.Testing.Tmpfs.Mount(1024 * 1024);
+        var pins = new PeerIncarnations(disk.Path);
+        Assert.True(pins.Accept(2, "aaaa"));
+        Assert.True(pins.Accept(5, "eeee"));
+        var filler = disk.Fill(leaveFree: 0);
+
+        var full = Assert.ThrowsAny<IOException>(() => pins.Accept(3, "cccc"));
+        Assert.True(Raftex.Raft.Storage.DiskFull.IsCause(full), full.ToString());
+        Assert.Null(pins.Get(3));
+        Assert.Throws<IOException>(() => pins.Adopt(4, "dddd"));
+        Assert.Null(pins.Get(4));
+        Assert.False(File.Exists(Path.Combine(disk.Path, "peers.tmp")));
+
+        // A removal is in force at once even when the file cannot follow yet.
+        Assert.ThrowsAny<IOException>(() => pins.Set(2, null));
+        Assert.Null(pins.Get(2));
+
+        File.Delete(filler);
+        Assert.True(pins.Accept(3, "cccc"));
+        var reloaded = new PeerIncarnations(disk.Path);
+        Assert.Equal("cccc", reloaded.Get(3));
+        Assert.Equal("eeee", reloaded.Get(5));
+        Assert.Null(reloaded.Get(2));
+    }
 }
