@@ -55,15 +55,7 @@ internal sealed partial class RaftHost
     /// <summary>Stops taking Readys: <paramref name="ready"/> (null when only a local snapshot failed) is retried until durable.</summary>
     private void Stall(Ready? ready, bool inMemory, Exception cause)
     {
-        var io = cause;
-        for (var e = cause; e is not null; e = e.InnerException)
-        {
-            if (e is IOException)
-            {
-                io = e;
-            }
-        }
-
+        var io = (Exception?)DiskFull.Find(cause) ?? cause;
         if (_stall is { } already)
         {
             // A second failure within one episode (a snapshot mark poisoned the log, then the fsync in flight failed

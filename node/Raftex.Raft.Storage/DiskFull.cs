@@ -12,21 +12,24 @@ public static class DiskFull
     private const int WindowsDiskFull = unchecked((int)0x80070070);
 
     /// <summary>Whether <paramref name="exception"/>, or any exception it wraps, is an out-of-space failure.</summary>
-    public static bool IsCause(Exception exception)
+    public static bool IsCause(Exception exception) => Find(exception) is not null;
+
+    /// <summary>The out-of-space failure in <paramref name="exception"/> or anything it wraps (its message names the file), or null.</summary>
+    public static IOException? Find(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is IOException { HResult: NoSpace or QuotaExceeded or WindowsDiskFull })
+            if (e is IOException { HResult: NoSpace or QuotaExceeded or WindowsDiskFull } full)
             {
-                return true;
+                return full;
             }
 
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsCause))
+            if (e is AggregateException aggregate)
             {
-                return true;
+                return aggregate.InnerExceptions.Select(Find).FirstOrDefault(found => found is not null);
             }
         }
 
-        return false;
+        return null;
     }
 }
