@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Raftex.Protocol.V1;
 
@@ -48,6 +49,50 @@ public sealed class ExchangeClient : IDisposable
 
     public Task<Account> GetAccountAsync(GetAccountRequest request, CancellationToken cancellationToken = default) =>
         WriteAsync((c, o) => c.GetAccountAsync(request, o), cancellationToken);
+
+    /// <summary>
+    /// Trades of <paramref name="symbol"/> from market-data sequence <paramref name="fromSequence"/> on (0: only new ones),
+    /// as the node serving the stream applies them. A broken or ended stream is resumed on the next node from the sequence
+    /// after the last trade delivered, so a node going away loses nothing its successor's recent-trade ring still holds.
+    /// An unknown symbol or a refused token ends the enumeration with the node's error.
+    /// </summary>
+    public async IAsyncEnumerable<TradeEvent> StreamTradesAsync(string symbol, ulong fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = fromSequence;
+        var backoff = _options.Backoff;
+        while (true)
+        {
+            var client = new Exchange.ExchangeClient(_channels.Invoker(_leader ?? _channels.NextAddress()));
+            using var call = client.StreamTrades(new StreamTradesRequest { Symbol = symbol, FromSequence = next }, cancellationToken: cancellationToken);
+            while (true)
+            {
+                bool moved;
+                try
+                {
+                    moved = await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
+                }
+                catch (RpcException ex) when (IsRetryable(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _retries);
+                    _leader = null;
+                    moved = false;
+                }
+
+                if (!moved)
+                {
+                    break;
+                }
+
+                var trade = call.ResponseStream.Current;
+                next = trade.Sequence + 1;
+                backoff = _options.Backoff;
+                yield return trade;
+            }
+
+            await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+            backoff = backoff * 2 > _options.Backoff * 16 ? backoff : backoff * 2;
+        }
+    }
 
     /// <summary>Asks nodes who leads until one knows; returns the leader's client address (null if none answered in the budget).</summary>
     public async Task<string?> DiscoverLeaderAsync(CancellationToken cancellationToken = default)
