@@ -77,7 +77,7 @@ internal sealed class MarketFeed(string symbol, long startingPrice, int window, 
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
         {
             // Shutdown.
         }
