@@ -22,7 +22,7 @@ internal sealed record AgentOptions
           --funds ASSET=N,...        deposit per account and asset, in asset units (default: 1000000000 of a quote
                                      asset, 100000 of a base asset)
           --prices SYMBOL=TICKS,...  price to quote around while a symbol has neither a book nor a trade
-                                     (default BTC-USD=100000,ETH-USD=10000, the node's default reference prices)
+                                     (BTC-USD=100000 and ETH-USD=10000, the node's default reference prices, unless given)
           --account-base N           first account id; agent i trades account N+i (default 1000000)
           --sessions N               order-entry sessions shared by the agents (default 4)
           --token-file PATH          bearer token for the cluster's client plane
@@ -32,14 +32,16 @@ internal sealed record AgentOptions
           --progress MODE            auto (one live line on a terminal, a line every 5 s otherwise), plain, off (default auto)
           --book-interval-ms N       how often each symbol's top of book is read (default 200)
           --no-cancel-on-exit        leave resting orders in the book at the end (default: cancel them)
+          --linger                   after the summary, keep serving /metrics (with /readyz failing) until SIGTERM,
+                                     so a pod that finished its --duration stays up instead of restarting into a new run
         """;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "no-cancel-on-exit" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "no-cancel-on-exit", "linger" };
 
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "cluster", "strategy", "symbols", "seed", "rate", "duration", "funds", "prices", "account-base", "sessions", "token-file",
-        "metrics-port", "metrics-address", "summary", "progress", "book-interval-ms", "no-cancel-on-exit",
+        "metrics-port", "metrics-address", "summary", "progress", "book-interval-ms", "no-cancel-on-exit", "linger",
     };
 
     public required IReadOnlyList<string> Cluster { get; init; }
@@ -75,6 +77,8 @@ internal sealed record AgentOptions
     public TimeSpan BookInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public bool CancelOnExit { get; init; } = true;
+
+    public bool Linger { get; init; }
 
     private static readonly Dictionary<string, long> DefaultPrices = new(StringComparer.Ordinal) { ["BTC-USD"] = 100_000, ["ETH-USD"] = 10_000 };
 
@@ -210,7 +214,7 @@ internal sealed record AgentOptions
             Rate = rate,
             Duration = Get("duration") is { } d ? DurationText.Parse("--duration", d) : null,
             Funds = Amounts("funds", Get("funds"), 0),
-            Prices = Get("prices") is { } p ? Amounts("prices", p, 1) : DefaultPrices,
+            Prices = Get("prices") is { } p ? Merge(DefaultPrices, Amounts("prices", p, 1)) : DefaultPrices,
             AccountBase = (ulong)Integer("account-base", 1_000_000, 1, long.MaxValue / 2),
             Sessions = (int)Integer("sessions", 4, 1, 256),
             TokenFile = Get("token-file"),
@@ -220,6 +224,7 @@ internal sealed record AgentOptions
             Progress = progress,
             BookInterval = TimeSpan.FromMilliseconds(Integer("book-interval-ms", 200, 10, 60_000)),
             CancelOnExit = Get("no-cancel-on-exit") is not "true",
+            Linger = Get("linger") is "true",
         };
         options.Validate();
         return options;
@@ -293,6 +298,17 @@ internal sealed record AgentOptions
         }
 
         throw new ArgumentException($"arbitrage needs two symbols quoting the same asset (e.g. symbols=BTC-USD/BTC-USDC); got {string.Join(", ", symbols)}");
+    }
+
+    private static Dictionary<string, long> Merge(Dictionary<string, long> defaults, Dictionary<string, long> given)
+    {
+        var merged = new Dictionary<string, long>(defaults, StringComparer.Ordinal);
+        foreach (var (k, v) in given)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
     }
 
     private static List<string> List(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

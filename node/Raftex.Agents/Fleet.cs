@@ -90,6 +90,9 @@ internal sealed class Fleet : IAsyncDisposable
     /// <summary>The phase the run is in, for the progress line.</summary>
     public string Phase { get; private set; } = "starting";
 
+    /// <summary>Whether the agents are trading now (the pod's readiness).</summary>
+    public bool IsTrading => Phase == "trading";
+
     /// <summary>Orders the directory knows (resting, or in their grace period).</summary>
     public int KnownOrders => _directory.Count;
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -44,8 +45,8 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var meter = new Meter(MeterName);
-        await using var metrics = options.MetricsPort == 0 ? null : await StartMetricsAsync(options).ConfigureAwait(false);
         await using var fleet = new Fleet(options, meter);
+        await using var metrics = options.MetricsPort == 0 ? null : await StartMetricsAsync(options, fleet).ConfigureAwait(false);
         using var progressStop = new CancellationTokenSource();
         var progress = new ProgressReporter(fleet, options.Progress, Console.Error, TimeProvider.System).RunAsync(progressStop.Token);
         RunSummary summary;
@@ -77,10 +78,23 @@ internal static class Program
             await File.WriteAllTextAsync(path, text + "\n").ConfigureAwait(false);
         }
 
+        if (options.Linger)
+        {
+            await Console.Error.WriteLineAsync("raftex-agents: run complete; lingering until SIGTERM").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // SIGTERM.
+            }
+        }
+
         return 0;
     }
 
-    private static async Task<WebApplication> StartMetricsAsync(AgentOptions options)
+    private static async Task<WebApplication> StartMetricsAsync(AgentOptions options, Fleet fleet)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -92,6 +106,8 @@ internal static class Program
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", () => "ok");
+        // Ready while trading: a pod that finished its run (or is still funding) takes no part in the fleet's count.
+        app.MapGet("/readyz", () => fleet.IsTrading ? Results.Text("trading") : Results.Text(fleet.Phase, statusCode: 503));
         await app.StartAsync().ConfigureAwait(false);
         return app;
     }

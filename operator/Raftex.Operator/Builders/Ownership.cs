@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Raftex.Operator.Api;
 
@@ -6,16 +7,16 @@ namespace Raftex.Operator.Builders;
 /// <summary>Owner references that make an ExchangeCluster the controller of its children (garbage collected with it).</summary>
 public static class Ownership
 {
-    /// <summary>The controller owner reference pointing at <paramref name="cluster"/>.</summary>
-    public static V1OwnerReference ControllerOf(ExchangeCluster cluster)
+    /// <summary>The controller owner reference pointing at <paramref name="owner"/> (an ExchangeCluster or an AgentFleet).</summary>
+    public static V1OwnerReference ControllerOf(IKubernetesObject<V1ObjectMeta> owner)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(owner);
         return new V1OwnerReference
         {
-            ApiVersion = cluster.ApiVersion,
-            Kind = cluster.Kind,
-            Name = cluster.Metadata.Name,
-            Uid = cluster.Metadata.Uid ?? throw new InvalidOperationException($"ExchangeCluster {cluster.Metadata.Name} has no uid yet; children need a persisted owner."),
+            ApiVersion = owner.ApiVersion,
+            Kind = owner.Kind,
+            Name = owner.Metadata.Name,
+            Uid = owner.Metadata.Uid ?? throw new InvalidOperationException($"{owner.Kind} {owner.Metadata.Name} has no uid yet; children need a persisted owner."),
             Controller = true,
             BlockOwnerDeletion = true,
         };

@@ -7,12 +7,14 @@ using Raftex.Controllers;
 namespace Raftex.Operator.Hosting;
 
 /// <summary>
-/// List/watch of one built-in kind the operator owns (pods, StatefulSets, Services, ConfigMaps, PDBs), limited to
-/// objects carrying the <c>raftex.io/cluster</c> label, so that a change or deletion of a child wakes its cluster.
+/// List/watch of one built-in kind the operator owns (pods, StatefulSets, Services, ConfigMaps, PDBs, Deployments),
+/// limited to objects carrying the <c>raftex.io/cluster</c> label (or another <paramref name="selector"/>), so that a
+/// change or deletion of a child wakes its owner.
 /// </summary>
 public sealed class ChildListWatch<T>(
     Func<string, CancellationToken, Task<(IReadOnlyList<T> Items, string ResourceVersion)>> list,
-    Func<string, string, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch) : IListWatchSource<T>
+    Func<string, string, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+    string selector = Builders.ChildLabels.Cluster) : IListWatchSource<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>Only the operator's children.</summary>
@@ -22,7 +24,7 @@ public sealed class ChildListWatch<T>(
     {
         try
         {
-            var (items, version) = await list(Selector, cancellationToken).ConfigureAwait(false);
+            var (items, version) = await list(selector, cancellationToken).ConfigureAwait(false);
             return new ResourceList<T>(items, version);
         }
         catch (HttpOperationException e)
@@ -33,7 +35,7 @@ public sealed class ChildListWatch<T>(
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var e = watch(Selector, resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var e = watch(selector, resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             try

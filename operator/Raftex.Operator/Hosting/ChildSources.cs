@@ -57,4 +57,18 @@ public static class ChildSources
         (selector, rv, ct) => ns is null
             ? kube.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, cancellationToken: ct)
             : kube.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, cancellationToken: ct));
+
+    /// <summary>Deployments of agent fleets.</summary>
+    public static ChildListWatch<V1Deployment> Deployments(IKubernetes kube, string? ns) => new(
+        async (selector, ct) =>
+        {
+            var l = ns is null
+                ? await kube.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: ct).ConfigureAwait(false)
+                : await kube.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: selector, cancellationToken: ct).ConfigureAwait(false);
+            return (l.Items.ToList(), l.Metadata.ResourceVersion);
+        },
+        (selector, rv, ct) => ns is null
+            ? kube.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, cancellationToken: ct)
+            : kube.AppsV1.WatchListNamespacedDeploymentAsync(ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, cancellationToken: ct),
+        Builders.AgentFleetBuilder.FleetLabel);
 }

@@ -45,10 +45,12 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
             .Owns(statefulSets, ExchangeCluster.KindName)
             .Owns(services, ExchangeCluster.KindName)
             .Owns(configMaps, ExchangeCluster.KindName);
+        var fleets = new AgentFleetController(kube, options, loggers, clock, reconcilerOptions);
 
         // Caches are kept warm on every replica, so a newly elected leader starts from synced informers.
         var informing = Task.WhenAll(informer.RunAsync(cancellationToken), pods.RunAsync(cancellationToken),
-            statefulSets.RunAsync(cancellationToken), services.RunAsync(cancellationToken), configMaps.RunAsync(cancellationToken));
+            statefulSets.RunAsync(cancellationToken), services.RunAsync(cancellationToken), configMaps.RunAsync(cancellationToken),
+            fleets.InformAsync(cancellationToken));
         try
         {
             if (options.LeaderElection)
@@ -59,12 +61,12 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
                     LeaseName = options.LeaseName,
                     Identity = options.Identity,
                 }, clock, loggers.CreateLogger("leader-election"));
-                await _elector.RunAsync(controller.RunAsync, cancellationToken).ConfigureAwait(false);
+                await _elector.RunAsync(ct => Task.WhenAll(controller.RunAsync(ct), fleets.RunAsync(ct)), cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 _running = true;
-                await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(controller.RunAsync(cancellationToken), fleets.RunAsync(cancellationToken)).ConfigureAwait(false);
             }
         }
         finally

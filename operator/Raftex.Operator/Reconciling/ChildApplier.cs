@@ -87,6 +87,27 @@ public sealed class ChildApplier(IKubernetes kube)
             return kube.AppsV1.ReplaceNamespacedStatefulSetAsync(actual, actual.Metadata.Name, actual.Metadata.NamespaceProperty, cancellationToken: ct);
         });
 
+    /// <summary>
+    /// Ensures a Deployment's replicas, template and strategy. The template is compared by the hash the builder put in
+    /// <see cref="Builders.AgentFleetBuilder.TemplateHash"/>, since the API server fills defaults into the stored one.
+    /// </summary>
+    public Task<bool> DeploymentAsync(V1Deployment desired, CancellationToken ct) => EnsureAsync(
+        desired,
+        () => kube.AppsV1.ReadNamespacedDeploymentAsync(desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct),
+        () => kube.AppsV1.CreateNamespacedDeploymentAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: ct),
+        actual => actual.Spec.Replicas != desired.Spec.Replicas
+            || (actual.Metadata.Annotations?.TryGetValue(Builders.AgentFleetBuilder.TemplateHash, out var hash) == true ? hash : null) != desired.Metadata.Annotations[Builders.AgentFleetBuilder.TemplateHash]
+            || actual.Spec.Strategy?.Type != desired.Spec.Strategy.Type,
+        actual =>
+        {
+            actual.Metadata.Annotations ??= new Dictionary<string, string>();
+            actual.Metadata.Annotations[Builders.AgentFleetBuilder.TemplateHash] = desired.Metadata.Annotations[Builders.AgentFleetBuilder.TemplateHash];
+            actual.Spec.Replicas = desired.Spec.Replicas;
+            actual.Spec.Template = desired.Spec.Template;
+            actual.Spec.Strategy = desired.Spec.Strategy;
+            return kube.AppsV1.ReplaceNamespacedDeploymentAsync(actual, actual.Metadata.Name, actual.Metadata.NamespaceProperty, cancellationToken: ct);
+        });
+
     private static async Task<bool> EnsureAsync<T>(T desired, Func<Task<T>> read, Func<Task<T>> create, Func<T, bool> drifted, Func<T, Task<T>> replace)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {

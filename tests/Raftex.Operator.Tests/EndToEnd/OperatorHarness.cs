@@ -47,7 +47,11 @@ internal sealed class OperatorHarness : IAsyncDisposable
         var raft = new FakeRaftCluster(voters);
         var admin = await FakeAdminServer.StartAsync(raft);
         var h = new OperatorHarness(host, admin, raft);
-        await h.Kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(ExchangeClusterCrd.Build());
+        foreach (var crd in CrdWriter.All())
+        {
+            await h.Kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        }
+
         return h;
     }
 
