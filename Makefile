@@ -8,6 +8,7 @@ SEEDS ?= 1000
 CONFIG ?= Release
 
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
+.PHONY: bench-agents
 
 all: build
 
@@ -31,6 +32,9 @@ bench-engine:
 
 bench-cluster:
 	dotnet run --project bench/Raftex.Bench.Cluster -c Release
+
+bench-agents:
+	dotnet run --project bench/Raftex.Bench.Agents -c Release
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds

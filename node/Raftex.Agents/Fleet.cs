@@ -130,6 +130,7 @@ internal sealed class Fleet : IAsyncDisposable
 
         await Task.WhenAll(_agents.Select(a => RunAgentAsync(a, trading.Token))).ConfigureAwait(false);
         var elapsed = _time.GetElapsedTime(started);
+        var traded = Stats.TotalOrders;
 
         if (_options.CancelOnExit)
         {
@@ -142,7 +143,7 @@ internal sealed class Fleet : IAsyncDisposable
         await feeding.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(feedTasks).ConfigureAwait(false);
         Phase = "done";
-        return Summarize(elapsed, fundedIndex);
+        return Summarize(elapsed, traded, fundedIndex);
     }
 
     private async Task<ulong> FundAsync(CancellationToken ct)
@@ -412,7 +413,7 @@ internal sealed class Fleet : IAsyncDisposable
         }
     }
 
-    private RunSummary Summarize(TimeSpan elapsed, ulong fundedIndex)
+    private RunSummary Summarize(TimeSpan elapsed, long traded, ulong fundedIndex)
     {
         var marks = _feeds.ToDictionary(f => f.Symbol, f => f.View.LastPrice, StringComparer.Ordinal);
         var strategies = new List<StrategySummary>();
@@ -441,7 +442,7 @@ internal sealed class Fleet : IAsyncDisposable
             DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
             Agents = _agents.Count,
             Orders = Stats.TotalOrders,
-            OrdersPerSecond = Math.Round(Stats.TotalOrders / Math.Max(elapsed.TotalSeconds, 0.001), 1),
+            OrdersPerSecond = Math.Round(traded / Math.Max(elapsed.TotalSeconds, 0.001), 1),
             Accepted = Stats.Total(OrderOutcome.Accepted),
             Rejects = Stats.Total(OrderOutcome.Rejected),
             Cancelled = Stats.Total(OrderOutcome.Cancelled),

@@ -13,6 +13,7 @@ public sealed record RunSummary
 
     public required long Orders { get; init; }
 
+    /// <summary>Commands sent while trading, per second of trading (the cancels of the exit are in <see cref="Orders"/> only).</summary>
     public required double OrdersPerSecond { get; init; }
 
     public required long Accepted { get; init; }
