@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Raftex.Cluster.Tests;
 using Raftex.Protocol.V1;
@@ -42,7 +40,7 @@ public sealed class FleetClusterTests
             var metricsPort = LoopbackPorts.Reserve();
             var summaryFile = symbolsFile + ".json";
             var addresses = string.Join(',', cluster.ClientOptions().Addresses);
-            using var agents = AgentsProcess.Start(
+            using var agents = NodeProcess.Start(AgentsBinary, 
             [
                 "--cluster", addresses, "--seed", "42", "--rate", "5", "--duration", "6s", "--progress", "plain",
                 "--symbols", "BTC-USD,ETH-USD,BTC-USDC", "--prices", "BTC-USD=100000,ETH-USD=10000,BTC-USDC=100000",
@@ -147,7 +145,7 @@ public sealed class FleetClusterTests
     [Fact]
     public void Bad_arguments_exit_with_code_2_and_a_precise_message()
     {
-        using var agents = AgentsProcess.Start(["--cluster", "127.0.0.1:1", "--strategy", "noise=5:offset=0"]);
+        using var agents = NodeProcess.Start(AgentsBinary, ["--cluster", "127.0.0.1:1", "--strategy", "noise=5:offset=0"]);
 
         Assert.True(agents.WaitForExit(TestCluster.Converge));
         Assert.Equal(2, agents.ExitCode);
@@ -175,80 +173,5 @@ public sealed class FleetClusterTests
         }
 
         return values;
-    }
-
-    /// <summary>A raftex-agents process from the build output, with its stdout and stderr kept.</summary>
-    private sealed class AgentsProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private AgentsProcess(Process process) => _process = process;
-
-        public int ExitCode => _process.ExitCode;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static AgentsProcess Start(IEnumerable<string> args)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add(AgentsBinary);
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            var process = new Process { StartInfo = info };
-            var agents = new AgentsProcess(process);
-            process.OutputDataReceived += (_, e) => agents.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => agents.Append(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return agents;
-        }
-
-        public bool WaitForExit(TimeSpan wait)
-        {
-            if (!_process.WaitForExit(wait))
-            {
-                return false;
-            }
-
-            // The parameterless wait drains the redirected output.
-            _process.WaitForExit();
-            return true;
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
     }
 }

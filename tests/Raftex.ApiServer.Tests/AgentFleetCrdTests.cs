@@ -5,25 +5,13 @@ namespace Raftex.ApiServer.Tests;
 /// <summary>The operator's generated AgentFleet CRD and the example fleet, served by this server, through kubectl.</summary>
 public sealed class AgentFleetCrdTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, relative);
-    }
-
     [Fact]
     public async Task The_example_fleet_applies_and_lists_under_its_short_name_with_its_columns()
     {
         await using var s = await TestServer.StartAsync();
         using var kubectl = new Kubectl(s.Host);
-        await kubectl.OkAsync("apply", "-f", RepoFile("crds/agentfleets.raftex.io.yaml"));
-        await kubectl.OkAsync("apply", "-f", RepoFile("examples/agentfleet.yaml"));
+        await kubectl.OkAsync("apply", "-f", ExchangeClusterCrdTests.RepoFile("crds/agentfleets.raftex.io.yaml"));
+        await kubectl.OkAsync("apply", "-f", ExchangeClusterCrdTests.RepoFile("examples/agentfleet.yaml"));
 
         var fleet = JsonNode.Parse(await kubectl.OkAsync("get", "af", "traders", "-o", "json"))!;
         var strategies = fleet["spec"]!["strategies"]!.AsArray();
@@ -42,7 +30,7 @@ public sealed class AgentFleetCrdTests
     {
         await using var s = await TestServer.StartAsync();
         using var kubectl = new Kubectl(s.Host);
-        await kubectl.OkAsync("apply", "-f", RepoFile("crds/agentfleets.raftex.io.yaml"));
+        await kubectl.OkAsync("apply", "-f", ExchangeClusterCrdTests.RepoFile("crds/agentfleets.raftex.io.yaml"));
 
         var (unknownCode, _, unknown) = await kubectl.RunAsync("apply", "-f", kubectl.Write("bad.yaml", """
             apiVersion: raftex.io/v1alpha1

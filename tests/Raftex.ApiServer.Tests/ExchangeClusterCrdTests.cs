@@ -6,7 +6,8 @@ namespace Raftex.ApiServer.Tests;
 /// <summary>The operator's generated ExchangeCluster CRD (crds/ in the repository) served by this server, through kubectl.</summary>
 public sealed class ExchangeClusterCrdTests
 {
-    private static string RepoFile(string relative)
+    /// <summary>A file of the repository, found above the test output.</summary>
+    internal static string RepoFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))

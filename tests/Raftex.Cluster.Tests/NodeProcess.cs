@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Raftex.Cluster.Tests;
 
-/// <summary>One raftex-node process started from the built output, with its output kept for diagnostics.</summary>
+/// <summary>One raftex-node process (or another program of the build) started from the built output, with its output kept for diagnostics.</summary>
 internal sealed class NodeProcess : IDisposable
 {
     private readonly Process _process;
@@ -31,7 +31,10 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
-    public static NodeProcess Start(IEnumerable<string> args)
+    public static NodeProcess Start(IEnumerable<string> args) => Start(NodeBinary.Path, args);
+
+    /// <summary>Starts another program of the build (e.g. raftex-agents) the same way, from its <paramref name="dll"/>.</summary>
+    public static NodeProcess Start(string dll, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -39,7 +42,7 @@ internal sealed class NodeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(NodeBinary.Path);
+        info.ArgumentList.Add(dll);
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -92,7 +95,17 @@ internal sealed class NodeProcess : IDisposable
         return _process.WaitForExit(wait);
     }
 
-    public bool WaitForExit(TimeSpan wait) => _process.WaitForExit(wait);
+    /// <summary>Waits (bounded) for the process to exit; once it has, also for its redirected output to be read to the end.</summary>
+    public bool WaitForExit(TimeSpan wait)
+    {
+        if (!_process.WaitForExit(wait))
+        {
+            return false;
+        }
+
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {

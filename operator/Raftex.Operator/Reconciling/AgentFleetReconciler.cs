@@ -53,18 +53,7 @@ public sealed class AgentFleetReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
-        try
-        {
-            return await ReconcileFleetAsync(fleet, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            return ReconcileResult.RequeueAfter(TimeSpan.Zero);
-        }
-        catch (HttpOperationException e)
-        {
-            return ReconcileResult.Error($"{e.Response.StatusCode}: {e.Response.Content}");
-        }
+        return await ApiErrors.GuardAsync(() => ReconcileFleetAsync(fleet, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<ReconcileResult> ReconcileFleetAsync(AgentFleet fleet, CancellationToken ct)

@@ -61,18 +61,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
-        try
-        {
-            return await ReconcileClusterAsync(cluster, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            return ReconcileResult.RequeueAfter(TimeSpan.Zero);
-        }
-        catch (HttpOperationException e)
-        {
-            return ReconcileResult.Error($"{e.Response.StatusCode}: {e.Response.Content}");
-        }
+        return await ApiErrors.GuardAsync(() => ReconcileClusterAsync(cluster, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<ReconcileResult> ReconcileClusterAsync(ExchangeCluster cluster, CancellationToken ct)
