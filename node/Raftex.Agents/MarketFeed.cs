@@ -103,7 +103,7 @@ internal sealed class MarketFeed(string symbol, long startingPrice, int window, 
                 directory.Prune();
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
         {
             // Shutdown.
         }
