@@ -42,7 +42,7 @@ internal static class SymbolsFile
             {
                 assets.Add(f[1]);
             }
-            else if (f[0] == "instrument" && f.Length == 11)
+            else if (f[0] == "instrument" && f.Length == 10)
             {
                 int AssetIndex(string name) => assets.IndexOf(name) is var i and >= 0 ? i : throw new ArgumentException($"{path}:{n}: unknown asset '{name}' (declare assets first)");
                 long L(int k) => long.TryParse(f[k], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{path}:{n}: '{f[k]}' is not an integer");

@@ -21,16 +21,15 @@ public sealed class FleetClusterTests
     {
         using var cluster = new TestCluster(3);
         var symbolsFile = Path.Combine(Path.GetTempPath(), $"raftex-agents-symbols-{Guid.NewGuid():N}");
-        // BTC-USDC quotes the same asset as BTC-USD, for the arbitrageurs. (The file's instrument lines carry one
-        // trailing field the node's parser requires beyond the ten it documents.)
+        // BTC-USDC quotes the same asset as BTC-USD, for the arbitrageurs.
         await File.WriteAllTextAsync(symbolsFile, """
             asset BTC
             asset ETH
             asset USD
             asset USDC
-            instrument BTC-USD BTC USD 1 1 1 1000000 100000 500 0
-            instrument ETH-USD ETH USD 1 1 1 1000000 10000 500 0
-            instrument BTC-USDC BTC USDC 1 1 1 1000000 100000 500 0
+            instrument BTC-USD BTC USD 1 1 1 1000000 100000 500
+            instrument ETH-USD ETH USD 1 1 1 1000000 10000 500
+            instrument BTC-USDC BTC USDC 1 1 1 1000000 100000 500
             """);
         try
         {
