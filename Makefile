@@ -8,6 +8,7 @@ SEEDS ?= 1000
 CONFIG ?= Release
 
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
+.PHONY: chart
 
 all: build
 
@@ -34,6 +35,12 @@ bench-cluster:
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds
+	rm -f charts/raftex-operator/crds/*.yaml && cp crds/*.yaml charts/raftex-operator/crds/
+
+# The Helm chart as dist/raftex-operator-<version>.tgz (helm comes from tools/helm.sh).
+chart:
+	tools/helm.sh lint charts/raftex-operator --strict
+	tools/helm.sh package charts/raftex-operator --destination dist
 
 demo:
 	@echo "make demo: coming with the local platform (see README)."
