@@ -97,37 +97,19 @@ public sealed class ChartRenderTests
     [InlineData("image:\n  repository: \"raftex/operator:1.0\"\n", "image.repository: Does not match pattern")]
     public void The_schema_rejects_a_bad_values_file_naming_the_field(string values, string message)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"raftex-bad-values-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(file, values);
-        try
-        {
-            var (code, output, error) = Helm.Run("template", "rx", Repo.Chart, "-f", file);
-            Assert.NotEqual(0, code);
-            Assert.Equal(string.Empty, output);
-            Assert.Contains("values don't meet the specifications of the schema", error, StringComparison.Ordinal);
-            Assert.Contains(message, error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, output, error) = Helm.TemplateValues(values);
+        Assert.NotEqual(0, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("values don't meet the specifications of the schema", error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Several_replicas_without_leader_election_are_refused()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"raftex-values-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(file, "leaderElection:\n  enabled: false\n  leaseName: x\n");
-        try
-        {
-            var (code, _, error) = Helm.Run("template", "rx", Repo.Chart, "-f", file);
-            Assert.NotEqual(0, code);
-            Assert.Contains("leaderElection.enabled=false needs replicaCount 1", error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, _, error) = Helm.TemplateValues("leaderElection:\n  enabled: false\n  leaseName: x\n");
+        Assert.NotEqual(0, code);
+        Assert.Contains("leaderElection.enabled=false needs replicaCount 1", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,8 +30,7 @@ internal sealed class ExampleValidator : IAsyncDisposable
     public static async Task<ExampleValidator> StartAsync()
     {
         var host = await ApiServerHost.StartAsync(new ApiServerOptions { Port = LoopbackPorts.Reserve() });
-        var crds = Directory.GetFiles(Repo.At("crds"), "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => KubernetesYaml.Deserialize<V1CustomResourceDefinition>(File.ReadAllText(f))).ToList();
+        var crds = Manifests.GeneratedCrds();
         var validator = new ExampleValidator(host, crds);
         foreach (var crd in crds)
         {

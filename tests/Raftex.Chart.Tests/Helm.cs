@@ -22,6 +22,21 @@ internal static class Helm
         return output;
     }
 
+    /// <summary>Runs <c>helm template</c> of the chart with <paramref name="values"/> (YAML text) as the values file.</summary>
+    public static (int Code, string Output, string Error) TemplateValues(string values)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"raftex-values-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, values);
+        try
+        {
+            return Run("template", "rx", Repo.Chart, "--namespace", "ops", "-f", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static (int Code, string Output, string Error) Run(string file, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };

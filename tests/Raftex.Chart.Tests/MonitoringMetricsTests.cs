@@ -136,9 +136,9 @@ public sealed class MonitoringMetricsTests
     {
         await using var api = await ApiServerHost.StartAsync(new ApiServerOptions { Port = LoopbackPorts.Reserve() });
         using var kube = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString() });
-        foreach (var crd in Directory.GetFiles(Repo.At("crds"), "*.yaml"))
+        foreach (var crd in Manifests.GeneratedCrds())
         {
-            await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(File.ReadAllText(crd)));
+            await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
         }
 
         var example = YamlJson.Documents(File.ReadAllText(Repo.At("examples", "exchangecluster.yaml"))).Single();

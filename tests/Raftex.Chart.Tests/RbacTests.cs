@@ -84,15 +84,8 @@ public sealed class RbacTests
 
     private static string Render(string values)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"raftex-rbac-values-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(file, values);
-        try
-        {
-            return Helm.Template(file);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, output, error) = Helm.TemplateValues(values);
+        Assert.True(code == 0, $"helm template failed ({code}): {error}");
+        return output;
     }
 }
