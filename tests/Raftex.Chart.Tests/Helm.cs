@@ -1,23 +1,25 @@
-using System.Diagnostics;
-
 namespace Raftex.Chart.Tests;
 
 /// <summary>The helm binary that tools/helm.sh fetches (once, into the git-ignored .cache/helm/) and a way to run it.</summary>
 internal static class Helm
 {
-    private static readonly Lazy<string> Binary = new(() =>
-    {
-        var (code, output, error) = Run("bash", [Repo.At("tools", "helm.sh")]);
-        return code == 0 ? output.Trim() : throw new InvalidOperationException($"tools/helm.sh failed ({code}): {error}");
-    });
+    private static readonly Lazy<string> Binary = new(() => Tool.Fetch("helm.sh"));
 
     /// <summary>Runs helm with <paramref name="args"/> from the repository root.</summary>
-    public static (int Code, string Output, string Error) Run(params string[] args) => Run(Binary.Value, args);
+    public static (int Code, string Output, string Error) Run(params string[] args) => Tool.Run(Binary.Value, args);
 
     /// <summary>Renders the chart (release "rx" in namespace "ops") with the given values files; fails the test on an error.</summary>
     public static string Template(params string[] valuesFiles)
     {
         var (code, output, error) = Run(["template", "rx", Repo.Chart, "--namespace", "ops", .. valuesFiles.SelectMany(f => new[] { "-f", f })]);
+        Assert.True(code == 0, $"helm template failed ({code}): {error}");
+        return output;
+    }
+
+    /// <summary>Renders the chart with <paramref name="values"/> (YAML text) as the values file; fails the test on an error.</summary>
+    public static string Render(string values)
+    {
+        var (code, output, error) = TemplateValues(values);
         Assert.True(code == 0, $"helm template failed ({code}): {error}");
         return output;
     }
@@ -35,20 +37,5 @@ internal static class Helm
         {
             File.Delete(file);
         }
-    }
-
-    private static (int Code, string Output, string Error) Run(string file, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
     }
 }

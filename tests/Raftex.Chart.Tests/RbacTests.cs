@@ -17,7 +17,7 @@ public sealed class RbacTests
     [InlineData("namespace", "trading")]
     public void The_rendered_rbac_grants_exactly_the_declared_permissions(string scope, string watched)
     {
-        var yaml = Render($"rbac:\n  scope: {scope}\n  watchNamespace: {(scope == "namespace" ? watched : "\"\"")}\n");
+        var yaml = Helm.Render($"rbac:\n  scope: {scope}\n  watchNamespace: {(scope == "namespace" ? watched : "\"\"")}\n");
         var objects = Manifests.Load(yaml);
         var account = Assert.Single(objects.OfType<V1ServiceAccount>());
         var roles = objects.OfType<V1Role>().ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
@@ -80,12 +80,5 @@ public sealed class RbacTests
             Assert.Equal(p.Verbs.Count, p.Verbs.Distinct().Count());
         });
         Assert.Equal(OperatorPermissions.All.Count, OperatorPermissions.All.Select(p => (p.ApiGroup, p.Resource, p.Scope)).Distinct().Count());
-    }
-
-    private static string Render(string values)
-    {
-        var (code, output, error) = Helm.TemplateValues(values);
-        Assert.True(code == 0, $"helm template failed ({code}): {error}");
-        return output;
     }
 }
