@@ -61,7 +61,7 @@ public sealed class ChartRenderTests
         Assert.True(pod.SecurityContext.RunAsNonRoot);
         Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
         var container = Assert.Single(pod.Containers);
-        Assert.Equal("raftex/operator:0.1.0", container.Image);
+        Assert.Equal("raftex/operator:1.0", container.Image);
         Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);

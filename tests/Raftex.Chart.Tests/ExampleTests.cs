@@ -31,11 +31,11 @@ public sealed class ExampleTests
     }
 
     [Theory]
-    [InlineData("spec:\n  replicas: 12\n  image: raftex/node:0.1.0\n  symbols: [{name: BTC-USD, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
+    [InlineData("spec:\n  replicas: 12\n  image: raftex/node:1.0\n  symbols: [{name: BTC-USD, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
         "spec.replicas")]
-    [InlineData("spec:\n  image: raftex/node:0.1.0\n  symbols: [{name: btc, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
+    [InlineData("spec:\n  image: raftex/node:1.0\n  symbols: [{name: btc, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
         "spec.symbols[0].name")]
-    [InlineData("spec:\n  image: raftex/node:0.1.0\n  replicaCount: 3\n  symbols: [{name: BTC-USD, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
+    [InlineData("spec:\n  image: raftex/node:1.0\n  replicaCount: 3\n  symbols: [{name: BTC-USD, tickSize: \"0.01\", lotSize: \"0.0001\"}]\n  storage: {size: 1Gi}\n",
         "replicaCount")]
     public async Task A_bad_example_is_reported_with_the_field_at_fault(string spec, string field)
     {

@@ -69,7 +69,7 @@ internal sealed class ExampleValidator : IAsyncDisposable
 
             if (typed[i].GetType().Namespace?.StartsWith("k8s", StringComparison.Ordinal) ?? true)
             {
-                problems.Add($"{what}: no Raftex C# type for {doc["kind"]} (a class with Group/Version/KindName constants)");
+                problems.Add($"{what}: no Raftex C# type for {doc["apiVersion"]} {doc["kind"]} (an IKubernetesObject whose new instance names that apiVersion and kind)");
             }
 
             problems.AddRange((await CreateAsync(crd, version, doc)).Select(p => $"{what}: {p}"));

@@ -7,7 +7,7 @@ namespace Raftex.Chart.Tests;
 /// <summary>
 /// Loads rendered manifests with KubernetesClient's strict YAML loader: every document must name a known kind and
 /// hold only that kind's fields. Known kinds: the built-in models, the prometheus-operator kinds the chart renders,
-/// and every custom resource type (a class with Group/Version/KindName constants) in the Raftex assemblies beside the tests.
+/// and every custom resource type of the Raftex assemblies beside the tests.
 /// </summary>
 internal static class Manifests
 {
@@ -35,16 +35,19 @@ internal static class Manifests
             }
         }
 
-        foreach (var type in CustomResourceTypes())
+        foreach (var (type, apiVersion, kind) in CustomResourceTypes())
         {
-            map[Key(Constant(type, "Group"), Constant(type, "Version"), Constant(type, "KindName"))] = type;
+            map[$"{apiVersion}/{kind}"] = type;
         }
 
         return map;
     }
 
-    /// <summary>The Raftex custom resource types: by convention they carry Group, Version and KindName constants.</summary>
-    public static IEnumerable<Type> CustomResourceTypes()
+    /// <summary>
+    /// The Raftex custom resource types: exported classes of the Raftex assemblies beside the tests that implement
+    /// IKubernetesObject and whose new instance names its apiVersion and kind (as ExchangeCluster, AgentFleet... do).
+    /// </summary>
+    public static IEnumerable<(Type Type, string ApiVersion, string Kind)> CustomResourceTypes()
     {
         var dlls = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")
             .Where(f => Path.GetFileName(f).StartsWith("Raftex.", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("raftex-", StringComparison.Ordinal));
@@ -52,16 +55,15 @@ internal static class Manifests
         {
             foreach (var type in Assembly.LoadFrom(dll).GetExportedTypes())
             {
-                if (typeof(IKubernetesObject<V1ObjectMeta>).IsAssignableFrom(type) && type.GetField("KindName") is not null
-                    && type.GetField("Group") is not null && type.GetField("Version") is not null)
+                if (typeof(IKubernetesObject<V1ObjectMeta>).IsAssignableFrom(type) && type is { IsClass: true, IsAbstract: false }
+                    && type.GetConstructor(Type.EmptyTypes) is not null
+                    && Activator.CreateInstance(type) is IKubernetesObject<V1ObjectMeta> { ApiVersion.Length: > 0, Kind.Length: > 0 } instance)
                 {
-                    yield return type;
+                    yield return (type, instance.ApiVersion, instance.Kind);
                 }
             }
         }
     }
-
-    private static string Constant(Type type, string name) => (string)type.GetField(name)!.GetValue(null)!;
 
     private static string Key(string group, string version, string kind) =>
         string.IsNullOrEmpty(group) ? $"{version}/{kind}" : $"{group}/{version}/{kind}";
