@@ -9,6 +9,7 @@ CONFIG ?= Release
 
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
 .PHONY: bench-agents
+.PHONY: chart
 
 all: build
 
@@ -38,6 +39,12 @@ bench-agents:
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds
+	rm -f charts/raftex-operator/crds/*.yaml && cp crds/*.yaml charts/raftex-operator/crds/
+
+# The Helm chart as dist/raftex-operator-<version>.tgz (helm comes from tools/helm.sh).
+chart:
+	tools/helm.sh lint charts/raftex-operator --strict
+	tools/helm.sh package charts/raftex-operator --destination dist
 
 demo:
 	@echo "make demo: coming with the local platform (see README)."

@@ -14,6 +14,7 @@ LAYERS=(
   "simulation:tests/Raftex.Simulation.Tests"
   "cluster:tests/Raftex.Cluster.Tests tests/Raftex.Agents.Tests"
   "operator:tests/Raftex.ApiServer.Tests tests/Raftex.Controllers.Tests tests/Raftex.Local.Tests tests/Raftex.Operator.Tests"
+  "chart:tests/Raftex.Chart.Tests"
 )
 
 # A test project that no layer names still runs, in a layer of its own, so nothing is silently left out.

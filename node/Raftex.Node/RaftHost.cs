@@ -76,9 +76,22 @@ internal sealed partial class RaftHost : IDisposable
         meter.CreateObservableGauge("raftex_applied_index", () => Applier.Applied, description: "Applied index");
         meter.CreateObservableGauge("raftex_active_faults", () => _faults.ActiveCount, description: "Transport faults in force");
         meter.CreateObservableGauge("raftex_disk_full", () => _diskFull is null ? 0 : 1, description: "1 while the data directory is full and writes are refused");
+        meter.CreateObservableGauge("raftex_voters", () => _view.ConfState.Voters.Count, description: "Voters in the Raft configuration this node knows");
+        // The newest state-hash checkpoint, so that monitoring can compare members at equal indexes (a divergence alert).
+        // The hash is cut to its top 53 bits: Prometheus stores float64, which holds those exactly.
+        meter.CreateObservableGauge("raftex_state_hash_checkpoint_index", () => (long)(LastCheckpoint()?.Index ?? 0),
+            description: "Applied index of the newest state-hash checkpoint");
+        meter.CreateObservableGauge("raftex_state_hash_checkpoint", () => (long)((LastCheckpoint()?.StateHash ?? 0UL) >> 11),
+            description: "State hash at the newest checkpoint (top 53 bits)");
     }
 
     public Applier Applier { get; }
+
+    private Raftex.Protocol.V1.StateHashCheckpoint? LastCheckpoint()
+    {
+        var checkpoints = Applier.Checkpoints();
+        return checkpoints.Length == 0 ? null : checkpoints[^1];
+    }
 
     public RaftView View => _view;
 
