@@ -29,6 +29,7 @@ internal sealed class Applier
     private ExchangeStateMachine _machine;
     private ConfState _confState;
     private long _applied;
+    private long _logTime;
     private long _lastSnapshotIndex;
     private AppliedEntryFormat _entryFormat;
     private Thread? _thread;
@@ -40,6 +41,7 @@ internal sealed class Applier
         _config = config;
         _machine = machine;
         _applied = applied;
+        _logTime = machine.LogTime;
         _lastSnapshotIndex = applied;
         _confState = confState;
         _checkpointInterval = checkpointInterval;
@@ -53,6 +55,9 @@ internal sealed class Applier
     }
 
     public long Applied => Volatile.Read(ref _applied);
+
+    /// <summary>The applied state's log time: the stamp of the last applied command (never goes back).</summary>
+    public long LogTime => Volatile.Read(ref _logTime);
 
     public ulong StateHash { get; private set; }
 
@@ -192,6 +197,7 @@ internal sealed class Applier
             else
             {
                 _machine.Apply(entry.Index, entry.Data.Span, _result);
+                Volatile.Write(ref _logTime, _machine.LogTime);
                 Volatile.Write(ref _applied, entry.Index);
                 StateHash = _machine.StateHash;
                 if (_result.Command == CommandType.SetEntryFormat)
@@ -278,6 +284,7 @@ internal sealed class Applier
             ? new ExchangeStateMachine(_config)
             : ExchangeStateMachine.Restore(new MemoryStream(snapshot.Data.ToArray(), writable: false));
         _confState = snapshot.Metadata.ConfState;
+        Volatile.Write(ref _logTime, _machine.LogTime);
         Volatile.Write(ref _applied, index);
         _lastSnapshotIndex = index;
         StateHash = _machine.StateHash;

@@ -34,7 +34,11 @@ internal sealed partial class RaftHost : IDisposable
     private readonly byte[] _readContext = new byte[8];
     private int _signalled;
     private long _nextReadId;
+    private readonly StampingClock _stamping = new();
+    private readonly long _monotonicOrigin = Stopwatch.GetTimestamp();
     private long _lastLogTime;
+    private long _lastStampIndex;
+    private bool _anchorPending;
     private volatile bool _stopping;
     private volatile RaftView _view = RaftView.Initial;
     private CancellationTokenSource _leadership = new();
