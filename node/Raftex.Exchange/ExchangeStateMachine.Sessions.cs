@@ -28,26 +28,16 @@ public sealed partial class ExchangeStateMachine
     /// <summary>Whether a session with this id is live (registered and not expired).</summary>
     public bool HasSession(long sessionId) => _sessionIndex.Get(sessionId) >= 0;
 
-    /// <summary>Bytes of memory held by session state: the per-session fields, the index entry and the reply caches.</summary>
-    public long SessionBytes
-    {
-        get
-        {
-            // Per-session columns (id, last active, highest: 8 bytes each; prev, next: 4 each; cache reference 8) and the index entry.
-            const int PerSession = (3 * 8) + (2 * 4) + 8 + 16;
-            const int ArrayHeader = 24;
-            long bytes = (long)_sessionIndex.Count * PerSession;
-            for (var s = _sessionHead; s >= 0; s = _sessionNext[s])
-            {
-                if (_sessionSlots[s] is { } cache)
-                {
-                    bytes += ArrayHeader + ((long)cache.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<SessionSlot>());
-                }
-            }
+    // Per-session columns (id, last active, highest: 8 bytes each; prev, next: 4 each; cache reference 8) and the index entry.
+    private const int SessionFixedBytes = (3 * 8) + (2 * 4) + 8 + 16;
+    private const int ArrayHeaderBytes = 24;
+    private long _sessionCacheBytes;
 
-            return bytes;
-        }
-    }
+    /// <summary>Bytes of memory held by live session state: the per-session fields, the index entry and the reply caches (O(1)).</summary>
+    public long SessionBytes => ((long)_sessionIndex.Count * SessionFixedBytes) + _sessionCacheBytes;
+
+    private static long CacheBytes(SessionSlot[]? cache) =>
+        cache is null ? 0 : ArrayHeaderBytes + ((long)cache.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<SessionSlot>());
 
     private SessionSlot SlotFor(int s, long sequence) =>
         _sessionSlots[s] is { } cache ? cache[(int)(sequence & (cache.Length - 1))] : default;
@@ -71,6 +61,7 @@ public sealed partial class ExchangeStateMachine
                 }
             }
 
+            _sessionCacheBytes += CacheBytes(grown) - CacheBytes(cache);
             _sessionSlots[s] = cache = grown;
         }
 
@@ -111,7 +102,6 @@ public sealed partial class ExchangeStateMachine
 
         _sessionId[s] = id;
         _sessionHighest[s] = 0;
-        _sessionSlots[s] = null;
         _sessionIndex.Set(id, s);
         return s;
     }
@@ -174,6 +164,7 @@ public sealed partial class ExchangeStateMachine
             var s = _sessionHead;
             UnlinkSession(s);
             _sessionIndex.Remove(_sessionId[s]);
+            _sessionCacheBytes -= CacheBytes(_sessionSlots[s]);
             _sessionSlots[s] = null;
             _sessionNext[s] = _sessionFree;
             _sessionFree = s;

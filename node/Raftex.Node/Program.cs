@@ -93,6 +93,7 @@ builder.Services.AddSingleton(sp => new RaftHost(options, data, exchange, sp.Get
 builder.Services.AddSingleton(sp => new Forwarder(sp.GetRequiredService<PeerTransport>(), directory, sp.GetRequiredService<PeerEndpoints>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Forward")));
 builder.Services.AddSingleton<WriteRouter>();
 builder.Services.AddSingleton<ExchangeService>();
+builder.Services.AddSingleton<SessionAdmission>();
 builder.Services.AddSingleton<OrderSessionService>();
 builder.Services.AddSingleton<AdminService>();
 builder.Services.AddSingleton<PeerService>();
