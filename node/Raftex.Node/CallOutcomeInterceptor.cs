@@ -30,7 +30,14 @@ internal sealed class CallOutcomeInterceptor(NodeMetrics metrics, ILogger<CallOu
     {
         try
         {
-            return await handler().ConfigureAwait(false);
+            var result = await handler().ConfigureAwait(false);
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                // A stream handler that ends quietly when its client goes away still counts as ended by the client.
+                Ended(context);
+            }
+
+            return result;
         }
         catch (InvalidProtocolBufferException)
         {
@@ -38,10 +45,16 @@ internal sealed class CallOutcomeInterceptor(NodeMetrics metrics, ILogger<CallOu
         }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException or IOException)
         {
-            var deadline = context.Deadline <= DateTime.UtcNow;
-            metrics.ClientCallEnded(deadline);
-            logger.LogDebug("Call {Method} ended by the client: {Reason}", context.Method, deadline ? "deadline exceeded" : "cancelled");
+            var deadline = Ended(context);
             throw new RpcException(new Status(deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, deadline ? "deadline exceeded" : "cancelled by the client"));
         }
+    }
+
+    private bool Ended(ServerCallContext context)
+    {
+        var deadline = context.Deadline <= DateTime.UtcNow;
+        metrics.ClientCallEnded(deadline);
+        logger.LogDebug("Call {Method} ended by the client: {Reason}", context.Method, deadline ? "deadline exceeded" : "cancelled");
+        return deadline;
     }
 }
