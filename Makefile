@@ -8,6 +8,7 @@ SEEDS ?= 1000
 CONFIG ?= Release
 
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
+.PHONY: bench-sessions
 
 all: build
 
@@ -31,6 +32,9 @@ bench-engine:
 
 bench-cluster:
 	dotnet run --project bench/Raftex.Bench.Cluster -c Release
+
+bench-sessions:
+	dotnet run --project bench/Raftex.Bench.Sessions -c Release
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds
