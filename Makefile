@@ -10,6 +10,7 @@ CONFIG ?= Release
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
 .PHONY: bench-agents
 .PHONY: chart
+.PHONY: bench-sessions
 
 all: build
 
@@ -36,6 +37,8 @@ bench-cluster:
 
 bench-agents:
 	dotnet run --project bench/Raftex.Bench.Agents -c Release
+bench-sessions:
+	dotnet run --project bench/Raftex.Bench.Sessions -c Release
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds

@@ -146,6 +146,13 @@ public sealed class OrderSessionClient : IAsyncDisposable
                     }
                 }
             }
+            catch (RpcException ex) when (!_opened.Task.IsCompleted && ex.StatusCode is StatusCode.NotFound or StatusCode.ResourceExhausted
+                or StatusCode.InvalidArgument or StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+            {
+                // The leader refused the session itself (unknown id, a session limit, a bad token): retrying cannot help.
+                _opened.TrySetException(ex);
+                return;
+            }
             catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 // Reconnect below; the next node tried is the leader hint if any, else the next address.

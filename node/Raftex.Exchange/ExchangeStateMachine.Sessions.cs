@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Raftex.Exchange;
 
 /// <summary>Client sessions (Raft thesis §6.3): session id = the log index of its RegisterSession entry; LRU list by log time for deterministic expiry.</summary>
@@ -15,11 +17,56 @@ public sealed partial class ExchangeStateMachine
     private int _sessionFree = -1;
     private int _sessionHighWater;
 
-    // Per session, SessionWindow result slots indexed by sequence mod window.
-    private SessionSlot[] _slots;
+    // Per session, its reply cache: null until its first command, then grown on demand (doubling) up to SessionWindow
+    // slots indexed by sequence mod length. While shorter than the window it holds every sequence 1..highest, so an idle
+    // session costs only the commands it actually sent, not a preallocated window.
+    private SessionSlot[]?[] _sessionSlots = new SessionSlot[]?[16];
 
     /// <summary>Number of live client sessions.</summary>
     public int SessionCount => _sessionIndex.Count;
+
+    /// <summary>Whether a session with this id is live (registered and not expired).</summary>
+    public bool HasSession(long sessionId) => _sessionIndex.Get(sessionId) >= 0;
+
+    // Per-session columns (id, last active, highest: 8 bytes each; prev, next: 4 each; cache reference 8) and the index entry.
+    private const int SessionFixedBytes = (3 * 8) + (2 * 4) + 8 + 16;
+    private const int ArrayHeaderBytes = 24;
+    private long _sessionCacheBytes;
+
+    /// <summary>Bytes of memory held by live session state: the per-session fields, the index entry and the reply caches (O(1)).</summary>
+    public long SessionBytes => ((long)_sessionIndex.Count * SessionFixedBytes) + _sessionCacheBytes;
+
+    private static long CacheBytes(SessionSlot[]? cache) =>
+        cache is null ? 0 : ArrayHeaderBytes + ((long)cache.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<SessionSlot>());
+
+    private SessionSlot SlotFor(int s, long sequence) =>
+        _sessionSlots[s] is { } cache ? cache[(int)(sequence & (cache.Length - 1))] : default;
+
+    private void StoreSlot(int s, long sequence, in SessionSlot value)
+    {
+        var cache = _sessionSlots[s];
+        var need = Math.Max(sequence, _sessionHighest[s]);
+        if (cache is null || (cache.Length < _sessionWindow && need > cache.Length))
+        {
+            var length = (int)Math.Min(_sessionWindow, Math.Max(4, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Min(need, _sessionWindow))));
+            var grown = new SessionSlot[length];
+            if (cache is not null)
+            {
+                foreach (var old in cache)
+                {
+                    if (old.Sequence != 0)
+                    {
+                        grown[(int)(old.Sequence & (length - 1))] = old;
+                    }
+                }
+            }
+
+            _sessionCacheBytes += CacheBytes(grown) - CacheBytes(cache);
+            _sessionSlots[s] = cache = grown;
+        }
+
+        cache[(int)(sequence & (cache.Length - 1))] = value;
+    }
 
     private void RegisterSession(long logIndex, ApplyResult result)
     {
@@ -49,13 +96,12 @@ public sealed partial class ExchangeStateMachine
                 Array.Resize(ref _sessionHighest, n);
                 Array.Resize(ref _sessionPrev, n);
                 Array.Resize(ref _sessionNext, n);
-                Array.Resize(ref _slots, n * _sessionWindow);
+                Array.Resize(ref _sessionSlots, n);
             }
         }
 
         _sessionId[s] = id;
         _sessionHighest[s] = 0;
-        Array.Clear(_slots, s * _sessionWindow, _sessionWindow);
         _sessionIndex.Set(id, s);
         return s;
     }
@@ -118,6 +164,8 @@ public sealed partial class ExchangeStateMachine
             var s = _sessionHead;
             UnlinkSession(s);
             _sessionIndex.Remove(_sessionId[s]);
+            _sessionCacheBytes -= CacheBytes(_sessionSlots[s]);
+            _sessionSlots[s] = null;
             _sessionNext[s] = _sessionFree;
             _sessionFree = s;
         }

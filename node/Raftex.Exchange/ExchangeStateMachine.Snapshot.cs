@@ -163,9 +163,10 @@ public sealed partial class ExchangeStateMachine
                 w.Write(_sessionId[s]);
                 w.Write(_sessionLastActive[s]);
                 w.Write(_sessionHighest[s]);
-                for (var k = s * _sessionWindow; k < (s + 1) * _sessionWindow; k++)
+                // The layout of versions 1 and 2: the whole window, slot k holding the sequence ≡ k (mod window) or empty.
+                for (var k = 0; k < _sessionWindow; k++)
                 {
-                    ref var slot = ref _slots[k];
+                    var slot = WindowSlot(s, k);
                     w.Write(slot.Sequence);
                     w.Write((byte)slot.Code);
                     w.Write((byte)slot.Reason);
@@ -175,6 +176,24 @@ public sealed partial class ExchangeStateMachine
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>What a full window's slot <paramref name="k"/> would hold: the remembered result whose sequence ≡ k (mod window).</summary>
+    private SessionSlot WindowSlot(int s, int k)
+    {
+        if (_sessionSlots[s] is not { } cache)
+        {
+            return default;
+        }
+
+        if (cache.Length == _sessionWindow)
+        {
+            return cache[k];
+        }
+
+        // A shorter cache holds only sequences 1..length (all below the window), each at its own position.
+        var slot = k == 0 ? default : cache[k & (cache.Length - 1)];
+        return slot.Sequence == k ? slot : default;
     }
 
     private void WriteConfig(BinaryWriter w)
@@ -307,9 +326,13 @@ public sealed partial class ExchangeStateMachine
             var s = m.AllocateSession(r.ReadInt64());
             m._sessionLastActive[s] = r.ReadInt64();
             m._sessionHighest[s] = r.ReadInt64();
-            for (var k = s * m._sessionWindow; k < (s + 1) * m._sessionWindow; k++)
+            for (var k = 0; k < m._sessionWindow; k++)
             {
-                m._slots[k] = new SessionSlot { Sequence = r.ReadInt64(), Code = (ResultCode)r.ReadByte(), Reason = (RejectReason)r.ReadByte(), OrderId = r.ReadInt64() };
+                var slot = new SessionSlot { Sequence = r.ReadInt64(), Code = (ResultCode)r.ReadByte(), Reason = (RejectReason)r.ReadByte(), OrderId = r.ReadInt64() };
+                if (slot.Sequence != 0)
+                {
+                    m.StoreSlot(s, slot.Sequence, slot);
+                }
             }
 
             m.LinkSessionAtTail(s);

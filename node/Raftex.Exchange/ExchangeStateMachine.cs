@@ -47,7 +47,6 @@ public sealed partial class ExchangeStateMachine
         _accountFree = new long[64 * _assetCount];
         _accountReserved = new long[64 * _assetCount];
         _sessionWindow = config.SessionWindow;
-        _slots = new SessionSlot[16 * _sessionWindow];
     }
 
     public ExchangeConfig Config => _config;
@@ -143,7 +142,6 @@ public sealed partial class ExchangeStateMachine
         }
 
         var session = -1;
-        var slot = -1;
         if (c.SessionId != 0)
         {
             session = _sessionIndex.Get(c.SessionId);
@@ -160,8 +158,7 @@ public sealed partial class ExchangeStateMachine
             }
 
             TouchSession(session);
-            slot = (session * _sessionWindow) + (int)(c.SessionSequence & (_sessionWindow - 1));
-            ref var stored = ref _slots[slot];
+            var stored = SlotFor(session, c.SessionSequence);
             if (stored.Sequence == c.SessionSequence)
             {
                 result.Code = stored.Code;
@@ -207,11 +204,7 @@ public sealed partial class ExchangeStateMachine
 
         if (session >= 0)
         {
-            ref var stored = ref _slots[slot];
-            stored.Sequence = c.SessionSequence;
-            stored.Code = result.Code;
-            stored.Reason = result.Reason;
-            stored.OrderId = result.OrderId;
+            StoreSlot(session, c.SessionSequence, new SessionSlot { Sequence = c.SessionSequence, Code = result.Code, Reason = result.Reason, OrderId = result.OrderId });
             if (c.SessionSequence > _sessionHighest[session])
             {
                 _sessionHighest[session] = c.SessionSequence;

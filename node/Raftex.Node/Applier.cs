@@ -29,6 +29,9 @@ internal sealed class Applier
     private ExchangeStateMachine _machine;
     private ConfState _confState;
     private long _applied;
+    private long _logTime;
+    private int _sessionCount;
+    private long _sessionBytes;
     private long _lastSnapshotIndex;
     private AppliedEntryFormat _entryFormat;
     private Thread? _thread;
@@ -40,6 +43,7 @@ internal sealed class Applier
         _config = config;
         _machine = machine;
         _applied = applied;
+        PublishState(machine);
         _lastSnapshotIndex = applied;
         _confState = confState;
         _checkpointInterval = checkpointInterval;
@@ -53,6 +57,15 @@ internal sealed class Applier
     }
 
     public long Applied => Volatile.Read(ref _applied);
+
+    /// <summary>The applied state's log time: the stamp of the last applied command (never goes back).</summary>
+    public long LogTime => Volatile.Read(ref _logTime);
+
+    /// <summary>Live client sessions in the applied state.</summary>
+    public int SessionCount => Volatile.Read(ref _sessionCount);
+
+    /// <summary>Bytes of memory the applied state holds for sessions.</summary>
+    public long SessionBytes => Volatile.Read(ref _sessionBytes);
 
     public ulong StateHash { get; private set; }
 
@@ -192,6 +205,7 @@ internal sealed class Applier
             else
             {
                 _machine.Apply(entry.Index, entry.Data.Span, _result);
+                PublishState(_machine);
                 Volatile.Write(ref _applied, entry.Index);
                 StateHash = _machine.StateHash;
                 if (_result.Command == CommandType.SetEntryFormat)
@@ -278,11 +292,20 @@ internal sealed class Applier
             ? new ExchangeStateMachine(_config)
             : ExchangeStateMachine.Restore(new MemoryStream(snapshot.Data.ToArray(), writable: false));
         _confState = snapshot.Metadata.ConfState;
+        PublishState(_machine);
         Volatile.Write(ref _applied, index);
         _lastSnapshotIndex = index;
         StateHash = _machine.StateHash;
         PublishEntryFormat();
         _logger.LogInformation("Installed snapshot at index {Index}", index);
+    }
+
+    /// <summary>What other threads may read of the applied state without touching the machine.</summary>
+    private void PublishState(ExchangeStateMachine machine)
+    {
+        Volatile.Write(ref _logTime, machine.LogTime);
+        Volatile.Write(ref _sessionCount, machine.SessionCount);
+        Volatile.Write(ref _sessionBytes, machine.SessionBytes);
     }
 
     private void PublishEntryFormat()

@@ -188,4 +188,28 @@ internal sealed class CommandFactory(ExchangeConfig config)
     }
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    /// <summary>
+    /// Why a command forwarded by a peer may not be proposed (null when it may): it must be an unstamped version 1 client
+    /// command (what <see cref="CommandFactory"/> builds) that decodes; a format raise goes only through Admin.
+    /// </summary>
+    public static string? ForwardRefusal(ReadOnlySpan<byte> command)
+    {
+        if (command.IsEmpty)
+        {
+            return "the forwarded command is empty";
+        }
+
+        if (command[0] != CommandCodec.FormatVersion)
+        {
+            return $"the forwarded command has format version {command[0]}; forwarded commands are unstamped version {CommandCodec.FormatVersion}";
+        }
+
+        if (!CommandCodec.TryDecode(command, out var decoded, out var reason))
+        {
+            return $"the forwarded command is malformed ({reason})";
+        }
+
+        return decoded.Type == CommandType.SetEntryFormat ? "the entry format is raised only through Admin SetEntryFormatVersion" : null;
+    }
 }

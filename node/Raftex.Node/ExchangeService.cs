@@ -48,7 +48,7 @@ internal sealed class ExchangeService(RaftHost host, WriteRouter router, Command
         }
 
         var depth = request.Depth == 0 ? 10 : (int)request.Depth;
-        return await ReadAsync(request.Stale, context, (machine, applied) =>
+        return await host.ReadAsync(request.Stale, (machine, applied) =>
         {
             var book = new OrderBook { Symbol = request.Symbol, AppliedIndex = (ulong)applied, LastTradePrice = machine.LastTradePrice(instrument) };
             foreach (var l in machine.Levels(instrument, Side.Buy, depth))
@@ -62,7 +62,7 @@ internal sealed class ExchangeService(RaftHost host, WriteRouter router, Command
             }
 
             return book;
-        }).ConfigureAwait(false);
+        }, context.CancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<Account> GetAccount(GetAccountRequest request, ServerCallContext context)
@@ -73,7 +73,7 @@ internal sealed class ExchangeService(RaftHost host, WriteRouter router, Command
             throw CommandFactory.Invalid("account must be in [1, 2^63)");
         }
 
-        return await ReadAsync(request.Stale, context, (machine, applied) =>
+        return await host.ReadAsync(request.Stale, (machine, applied) =>
         {
             var account = new Account { Account_ = request.Account, AppliedIndex = (ulong)applied };
             for (var a = 0; a < commands.Config.Assets.Count; a++)
@@ -83,7 +83,7 @@ internal sealed class ExchangeService(RaftHost host, WriteRouter router, Command
             }
 
             return account;
-        }).ConfigureAwait(false);
+        }, context.CancellationToken).ConfigureAwait(false);
     }
 
     public override async Task StreamTrades(StreamTradesRequest request, IServerStreamWriter<TradeEvent> responseStream, ServerCallContext context)
@@ -131,27 +131,4 @@ internal sealed class ExchangeService(RaftHost host, WriteRouter router, Command
         return Task.FromResult(new LeaderInfo { NodeId = (ulong)options.NodeId, LeaderId = (ulong)view.Leader, LeaderAddress = leaderAddress, Term = (ulong)view.Term });
     }
 
-    private async Task<T> ReadAsync<T>(bool stale, ServerCallContext context, Func<ExchangeStateMachine, long, T> read)
-    {
-        var index = stale ? 0 : await host.ReadIndexAsync(context.CancellationToken).ConfigureAwait(false);
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Applier.EnqueueRead(index, (machine, halted) =>
-        {
-            if (machine is null)
-            {
-                tcs.TrySetException(new RpcException(new Status(StatusCode.FailedPrecondition, halted ?? "applying has stopped")));
-                return;
-            }
-
-            try
-            {
-                tcs.TrySetResult(read(machine, host.Applier.Applied));
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-            {
-                tcs.TrySetException(new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)));
-            }
-        });
-        return await tcs.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-    }
 }

@@ -174,6 +174,12 @@ internal sealed class FaultSet(TimeProvider time)
 
     private static bool Covers(Google.Protobuf.Collections.RepeatedField<ulong> peers, long peer) => peers.Count == 0 || peers.Contains((ulong)peer);
 
+    // Seconds and nanos of a Duration must agree in sign and nanos stay below a second; anything else is not a duration.
+    private static bool IsWithinMaxSkew(Duration skew) =>
+        skew.Nanos is > -1_000_000_000 and < 1_000_000_000
+        && !(skew.Seconds > 0 && skew.Nanos < 0) && !(skew.Seconds < 0 && skew.Nanos > 0)
+        && Math.Abs((decimal)skew.Seconds + (skew.Nanos / 1e9m)) <= FaultLimits.MaxClockSkewSeconds;
+
     private static void Validate(Fault f, int i)
     {
         if (f.Duration is null || f.Duration.ToTimeSpan() <= TimeSpan.Zero)
@@ -197,6 +203,9 @@ internal sealed class FaultSet(TimeProvider time)
                 throw new ArgumentException($"faults[{i}].delay.delay is required, in [0, 1m], and jitter must not be negative");
             case Fault.KindOneofCase.ClockSkew when f.ClockSkew.TickRate < 0 || f.ClockSkew.TickRate > 100 || double.IsNaN(f.ClockSkew.TickRate):
                 throw new ArgumentException($"faults[{i}].clock_skew.tick_rate must be in [0, 100] (0 = unchanged)");
+            case Fault.KindOneofCase.ClockSkew when f.ClockSkew.Skew is { } skew && !IsWithinMaxSkew(skew):
+                throw new ArgumentException(
+                    $"faults[{i}].clock_skew.skew must be within ±{FaultLimits.MaxClockSkewSeconds} s (7 days) and a valid duration");
             default:
                 break;
         }

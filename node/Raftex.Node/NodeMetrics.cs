@@ -19,6 +19,9 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _orders;
     private readonly Counter<long> _trades;
     private readonly Counter<long> _diskFullEpisodes;
+    private readonly Counter<long> _clientCallsEnded;
+    private static readonly KeyValuePair<string, object?>[] CancelledTag = [new("reason", "cancelled")];
+    private static readonly KeyValuePair<string, object?>[] DeadlineTag = [new("reason", "deadline_exceeded")];
     private readonly Histogram<double> _append;
     private readonly Histogram<double> _fsync;
     private readonly Histogram<double> _orderLatency;
@@ -32,6 +35,7 @@ internal sealed class NodeMetrics : IDisposable
         _orders = _meter.CreateCounter<long>("raftex_commands_applied", description: "Commands applied, by outcome");
         _trades = _meter.CreateCounter<long>("raftex_trades", description: "Trades applied");
         _diskFullEpisodes = _meter.CreateCounter<long>("raftex_disk_full_episodes", description: "Times a write failed because the disk was full");
+        _clientCallsEnded = _meter.CreateCounter<long>("raftex_client_calls_ended", description: "Calls the client cancelled or let run past their deadline, by reason");
         _append = _meter.CreateHistogram<double>("raftex_wal_append_seconds", "s", "Time to write one Ready batch to the WAL (before fsync)");
         _fsync = _meter.CreateHistogram<double>("raftex_wal_fsync_seconds", "s", "Time of one WAL fsync");
         _orderLatency = _meter.CreateHistogram<double>("raftex_order_latency_seconds", "s", "Proposal to applied, on the leader");
@@ -44,6 +48,8 @@ internal sealed class NodeMetrics : IDisposable
     public void Proposed(int count) => _proposals.Add(count);
 
     public void DiskFullEntered() => _diskFullEpisodes.Add(1);
+
+    public void ClientCallEnded(bool deadlineExceeded) => _clientCallsEnded.Add(1, deadlineExceeded ? DeadlineTag : CancelledTag);
 
     public void AppendTook(long startTimestamp) => _append.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 

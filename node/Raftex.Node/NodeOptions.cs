@@ -52,6 +52,12 @@ public sealed record NodeOptions
 
     public int SessionCredit { get; init; } = 256;
 
+    /// <summary>Cluster-wide limit on live order sessions (counted in the replicated state); the next registration is refused.</summary>
+    public int MaxSessions { get; init; } = 100_000;
+
+    /// <summary>Limit on live order sessions registered with one client token (enforced by the leader that registers them).</summary>
+    public int MaxSessionsPerToken { get; init; } = 1_000;
+
     public string? SymbolsFile { get; init; }
 
     public string? AdminTokenFile { get; init; }
@@ -101,6 +107,8 @@ public sealed record NodeOptions
           --wal-segment-mb N          WAL segment size in MiB (default 64)
           --proposal-queue N          bounded proposal queue (default 16384)
           --session-credit N          outstanding commands per order session (default 256)
+          --max-sessions N            cluster-wide limit on live order sessions (default 100000)
+          --max-sessions-per-token N  limit on live order sessions per client token (default 1000)
           --symbols-file PATH         instruments (see README); default BTC-USD and ETH-USD
           --admin-token-file PATH     file holding the admin bearer token
           --peer-secret-file PATH     file holding the shared peer secret
@@ -158,7 +166,7 @@ public sealed record NodeOptions
         {
             "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
             "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval", "wal-segment-mb",
-            "proposal-queue", "session-credit", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
+            "proposal-queue", "session-credit", "max-sessions", "max-sessions-per-token", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
         };
         foreach (var name in values.Keys)
         {
@@ -190,6 +198,8 @@ public sealed record NodeOptions
             WalSegmentMb = Get("wal-segment-mb") is { } ws ? (int)ParseLong("wal-segment-mb", ws, 1, 1024) : 64,
             ProposalQueue = Get("proposal-queue") is { } pq ? (int)ParseLong("proposal-queue", pq, 1, 1 << 24) : 16_384,
             SessionCredit = Get("session-credit") is { } cr ? (int)ParseLong("session-credit", cr, 1, 4096) : 256,
+            MaxSessions = Get("max-sessions") is { } ms ? (int)ParseLong("max-sessions", ms, 1, 10_000_000) : 100_000,
+            MaxSessionsPerToken = Get("max-sessions-per-token") is { } mt ? (int)ParseLong("max-sessions-per-token", mt, 1, 10_000_000) : 1_000,
             SymbolsFile = Get("symbols-file"),
             AdminTokenFile = Get("admin-token-file"),
             PeerSecretFile = Get("peer-secret-file"),

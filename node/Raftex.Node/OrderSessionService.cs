@@ -4,7 +4,8 @@ using Raftex.Protocol.V1;
 namespace Raftex.Node;
 
 /// <summary>The OrderSession stream: hosted only by the leader; a follower answers with a redirect naming the leader.</summary>
-internal sealed class OrderSessionService(RaftHost host, WriteRouter router, CommandFactory commands, TokenAuthority auth, PeerDirectory directory, NodeOptions options)
+internal sealed class OrderSessionService(
+    RaftHost host, WriteRouter router, CommandFactory commands, TokenAuthority auth, PeerDirectory directory, SessionAdmission admission, NodeOptions options)
     : OrderSession.OrderSessionBase
 {
     public override async Task Open(IAsyncStreamReader<SessionRequest> requestStream, IServerStreamWriter<SessionEvent> responseStream, ServerCallContext context)
@@ -51,8 +52,13 @@ internal sealed class OrderSessionService(RaftHost host, WriteRouter router, Com
 
         if (sessionId == 0)
         {
-            var registered = await router.ProposeAsync(CommandFactory.RegisterSession(), ct).ConfigureAwait(false);
-            sessionId = registered.OrderId;
+            sessionId = await admission.RegisterAsync(
+                auth.ClientToken(context), async c => (await router.ProposeAsync(CommandFactory.RegisterSession(), c).ConfigureAwait(false)).OrderId, ct).ConfigureAwait(false);
+        }
+        else if (!await host.ReadAsync(stale: false, (machine, _) => machine.HasSession((long)sessionId), ct).ConfigureAwait(false))
+        {
+            // Checked at a linearizable read point, so a session registered under an earlier leader is found.
+            throw new RpcException(new Status(StatusCode.NotFound, $"session {sessionId} is not registered or has expired; open a new session (session_id 0)"));
         }
 
         var session = new OrderSessionHost();

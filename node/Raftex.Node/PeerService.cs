@@ -58,7 +58,15 @@ internal sealed class PeerService(PeerTransport transport, RaftHost host, WriteR
                     continue;
                 }
 
-                _ = Complete(id, request.Command.ToByteArray(), replies, context.CancellationToken);
+                var command = request.Command.ToByteArray();
+                if (CommandFactory.ForwardRefusal(command) is { } malformed)
+                {
+                    // Refused before it is proposed: nothing without a definite outcome is ever committed.
+                    replies.TryWrite(new ForwardReply { RequestId = id, ErrorCode = (uint)StatusCode.InvalidArgument, ErrorMessage = malformed });
+                    continue;
+                }
+
+                _ = Complete(id, command, replies, context.CancellationToken);
             }
         }
         finally

@@ -66,7 +66,9 @@ builder.WebHost.ConfigureKestrel(k =>
 builder.Services.AddGrpc(o =>
 {
     o.MaxReceiveMessageSize = 64 * 1024;
-    o.EnableDetailedErrors = true;
+    // Exception text stays in the node's log, never in a status a client sees.
+    o.EnableDetailedErrors = false;
+    o.Interceptors.Add<CallOutcomeInterceptor>();
 }).AddServiceOptions<PeerService>(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
 builder.Services.AddGrpcHealthChecks().AddCheck("raft", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
@@ -93,6 +95,7 @@ builder.Services.AddSingleton(sp => new RaftHost(options, data, exchange, sp.Get
 builder.Services.AddSingleton(sp => new Forwarder(sp.GetRequiredService<PeerTransport>(), directory, sp.GetRequiredService<PeerEndpoints>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Forward")));
 builder.Services.AddSingleton<WriteRouter>();
 builder.Services.AddSingleton<ExchangeService>();
+builder.Services.AddSingleton<SessionAdmission>();
 builder.Services.AddSingleton<OrderSessionService>();
 builder.Services.AddSingleton<AdminService>();
 builder.Services.AddSingleton<PeerService>();

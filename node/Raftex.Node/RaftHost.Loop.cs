@@ -56,7 +56,7 @@ internal sealed partial class RaftHost
 
         _storage.Append(entries);
         _lastLogTime = machine.LogTime;
-        TrackLogTime(entries);
+        TrackLogTime(entries, machine.LogTime);
         _logger.LogInformation(
             "Restored: snapshot {SnapshotIndex}, log to {LastIndex}, term {Term}, commit {Commit}",
             snapshot.Metadata.Index, _storage.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
@@ -227,11 +227,7 @@ internal sealed partial class RaftHost
                 continue;
             }
 
-            var (skew, _) = _faults.ClockSkew();
-            var clock = DateTimeOffset.UtcNow.Add(skew).ToUnixTimeMilliseconds();
-            var stamp = Math.Max(_lastLogTime, clock);
-            p = p with { Command = CommandCodec.Stamp(p.Command, Applier.EntryFormatVersion, stamp) };
-            _lastLogTime = stamp;
+            p = p with { Command = CommandCodec.Stamp(p.Command, Applier.EntryFormatVersion, NextStamp()) };
             var result = _raft.Propose(p.Command);
             if (result.Accepted)
             {
@@ -341,6 +337,9 @@ internal sealed partial class RaftHost
         {
             _storage.ApplySnapshot(snapshot);
             Applier.EnqueueInstall(snapshot);
+            // The snapshot replaces the log; its log time is at least that of the state applied so far (a later point of the same committed log).
+            _lastLogTime = Applier.LogTime;
+            _lastStampIndex = 0;
             _logger.LogInformation("Received snapshot at index {Index} from the leader", snapshot.Metadata.Index);
         }
 
@@ -352,7 +351,7 @@ internal sealed partial class RaftHost
         if (rd.Entries.Count > 0)
         {
             _storage.Append(rd.Entries);
-            TrackLogTime(rd.Entries);
+            TrackLogTime(rd.Entries, Applier.LogTime);
         }
     }
 
@@ -402,6 +401,12 @@ internal sealed partial class RaftHost
         {
             _metrics.LeaderChanged();
             _logger.LogInformation("Leader is now {LeaderId} (term {Term}); this node is {Role}", soft.Lead, _raft.Term, soft.Role);
+        }
+
+        if (soft.Role == RaftRole.Leader && previous.Role != RaftRole.Leader)
+        {
+            // Anchored at the first proposal, once this Ready's entries are in the log the anchor reads.
+            _anchorPending = true;
         }
 
         if (previous.Role == RaftRole.Leader && soft.Role != RaftRole.Leader)
@@ -507,16 +512,44 @@ internal sealed partial class RaftHost
         _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, bytes, compactTo, released);
     }
 
-    private void TrackLogTime(IReadOnlyList<Entry> entries)
+    /// <summary>
+    /// Keeps <see cref="_lastLogTime"/> the stamp of the last command in this node's log, or a lower bound of it; never the
+    /// stamp of an entry the log no longer holds, because a leader anchors its stamps there (README of Raftex.Exchange).
+    /// <paramref name="floor"/> is a stamp known to be in the log: that of the last applied command.
+    /// </summary>
+    private void TrackLogTime(IReadOnlyList<Entry> entries, long floor)
     {
+        if (entries.Count > 0 && entries[0].Index <= _lastStampIndex)
+        {
+            // These entries replace the suffix that held the last stamp (a deposed leader's uncommitted tail).
+            _lastLogTime = floor;
+            _lastStampIndex = 0;
+        }
+
         for (var i = 0; i < entries.Count; i++)
         {
             var data = entries[i].Data.Span;
             if (entries[i].Type == EntryType.Normal && data.Length >= 10 && CommandCodec.Supports(data[0]))
             {
                 _lastLogTime = Math.Max(_lastLogTime, BinaryPrimitives.ReadInt64LittleEndian(data[2..]));
+                _lastStampIndex = entries[i].Index;
             }
         }
+    }
+
+    /// <summary>The leader's stamp for its next proposal (on the loop thread); the first after taking office anchors the stamping clock.</summary>
+    private long NextStamp()
+    {
+        var monotonic = (long)Stopwatch.GetElapsedTime(_monotonicOrigin).TotalMilliseconds;
+        if (_anchorPending)
+        {
+            // The fault offset shifts this node's wall clock, which is consulted only when the log holds no stamp yet.
+            var (skew, _) = _faults.ClockSkew();
+            _stamping.Anchor(_lastLogTime, monotonic, DateTimeOffset.UtcNow.Add(skew).ToUnixTimeMilliseconds());
+            _anchorPending = false;
+        }
+
+        return _stamping.Stamp(monotonic);
     }
 
     private void Publish()

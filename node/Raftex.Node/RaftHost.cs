@@ -34,7 +34,11 @@ internal sealed partial class RaftHost : IDisposable
     private readonly byte[] _readContext = new byte[8];
     private int _signalled;
     private long _nextReadId;
+    private readonly StampingClock _stamping = new();
+    private readonly long _monotonicOrigin = Stopwatch.GetTimestamp();
     private long _lastLogTime;
+    private long _lastStampIndex;
+    private bool _anchorPending;
     private volatile bool _stopping;
     private volatile RaftView _view = RaftView.Initial;
     private CancellationTokenSource _leadership = new();
@@ -75,6 +79,8 @@ internal sealed partial class RaftHost : IDisposable
         meter.CreateObservableGauge("raftex_commit_index", () => _view.Commit, description: "Commit index");
         meter.CreateObservableGauge("raftex_applied_index", () => Applier.Applied, description: "Applied index");
         meter.CreateObservableGauge("raftex_active_faults", () => _faults.ActiveCount, description: "Transport faults in force");
+        meter.CreateObservableGauge("raftex_sessions", () => Applier.SessionCount, description: "Live client sessions in the applied state");
+        meter.CreateObservableGauge("raftex_session_bytes", () => Applier.SessionBytes, "By", "Bytes of memory the applied state holds for client sessions");
         meter.CreateObservableGauge("raftex_disk_full", () => _diskFull is null ? 0 : 1, description: "1 while the data directory is full and writes are refused");
         meter.CreateObservableGauge("raftex_voters", () => _view.ConfState.Voters.Count, description: "Voters in the Raft configuration this node knows");
         // The newest state-hash checkpoint, so that monitoring can compare members at equal indexes (a divergence alert).
@@ -158,6 +164,34 @@ internal sealed partial class RaftHost : IDisposable
         {
             _reads.TryRemove(id, out _);
         }
+    }
+
+    /// <summary>
+    /// Reads the applied state on the apply thread: at a linearizable read index, or as it is now when <paramref name="stale"/>.
+    /// An <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/> from <paramref name="read"/> is INVALID_ARGUMENT.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(bool stale, Func<ExchangeStateMachine, long, T> read, CancellationToken cancellationToken)
+    {
+        var index = stale ? 0 : await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Applier.EnqueueRead(index, (machine, halted) =>
+        {
+            if (machine is null)
+            {
+                tcs.TrySetException(new RpcException(new Status(StatusCode.FailedPrecondition, halted ?? "applying has stopped")));
+                return;
+            }
+
+            try
+            {
+                tcs.TrySetResult(read(machine, Applier.Applied));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                tcs.TrySetException(new RpcException(new Status(StatusCode.InvalidArgument, ex.Message)));
+            }
+        });
+        return await tcs.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the loop (after a leadership hand-off when leading), flushes the WAL.</summary>

@@ -120,6 +120,9 @@ internal sealed class TokenAuthority
         return accounts;
     }
 
+    /// <summary>The caller's client token (null while clients run open, or without one).</summary>
+    public string? ClientToken(ServerCallContext context) => ClientsOpen ? null : Bearer(context);
+
     public static void Check(HashSet<ulong>? accounts, ulong account)
     {
         if (accounts is not null && !accounts.Contains(account))

@@ -82,4 +82,53 @@ public sealed class SessionTests
     [Fact]
     public void Sessionless_command_with_a_sequence_is_malformed() =>
         Assert.Equal(RejectReason.MalformedCommand, new ExchangeDriver().Deposit(1, Usd, 1, session: 0, seq: 4).Reason);
+
+    [Fact]
+    public void An_idle_session_costs_well_under_a_kilobyte_and_its_cache_grows_only_with_the_commands_it_sent()
+    {
+        var x = new ExchangeDriver(ExchangeDriver.DefaultConfig(sessionWindow: 1024));
+        for (var i = 0; i < 1000; i++)
+        {
+            x.RegisterSession();
+        }
+
+        Assert.Equal(1000, x.Engine.SessionCount);
+        Assert.True(x.Engine.SessionBytes <= 1000 * 100, $"{x.Engine.SessionBytes} bytes for 1000 idle sessions");
+
+        var busy = x.RegisterSession();
+        var before = x.Engine.SessionBytes;
+        x.Deposit(1, Usd, 1, session: busy, seq: 1);
+        Assert.InRange(x.Engine.SessionBytes - before, 1, 1024);
+        for (var seq = 2; seq <= 2000; seq++)
+        {
+            x.Deposit(1, Usd, 1, txId: seq, session: busy, seq: seq);
+        }
+
+        // A full window after 2000 commands: the last 1024 results are remembered, older ones are stale.
+        Assert.InRange(x.Engine.SessionBytes - before, 1024 * 24, (1024 * 24) + 1024);
+        Assert.True(x.Deposit(1, Usd, 1, txId: 9_999, session: busy, seq: 1500).IsDuplicate);
+        Assert.Equal(RejectReason.StaleSequence, x.Deposit(1, Usd, 1, txId: 9_998, session: busy, seq: 900).Reason);
+    }
+
+    [Fact]
+    public void A_growing_reply_cache_keeps_every_result_of_the_window_and_snapshots_as_a_full_window()
+    {
+        var x = new ExchangeDriver();
+        var s = x.RegisterSession();
+        var sequences = new[] { 5L, 1, 3, 2, 4, 7, 6, 8 };
+        foreach (var seq in sequences)
+        {
+            x.Deposit(1, Usd, 1, txId: seq, session: s, seq: seq);
+        }
+
+        var digest = x.Engine.Digest();
+        x.SnapshotAndRestore();
+        Assert.Equal(digest, x.Engine.Digest());
+        foreach (var seq in sequences)
+        {
+            Assert.True(x.Deposit(1, Usd, 1, txId: 100 + seq, session: s, seq: seq).IsDuplicate, $"sequence {seq}");
+        }
+
+        Assert.Equal(8, x.Balance(1, Usd).Free);
+    }
 }

@@ -62,4 +62,23 @@ public sealed class CommandFactoryTests
         var error = Assert.Throws<RpcException>(() => _commands.Cancel(new CancelOrderRequest { Account = 1, RequestId = 2 }));
         Assert.Contains("orig_client_order_id", error.Status.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_forwarded_command_is_refused_unless_it_is_an_unstamped_client_command()
+    {
+        var valid = _commands.Submit(Order(), sessionId: 0, sequence: 0);
+        Assert.Null(CommandFactory.ForwardRefusal(valid));
+        Assert.Null(CommandFactory.ForwardRefusal(CommandFactory.RegisterSession()));
+
+        Assert.Equal("the forwarded command is empty", CommandFactory.ForwardRefusal([]));
+        Assert.Contains("malformed (MalformedCommand)", CommandFactory.ForwardRefusal(valid.AsSpan(0, valid.Length - 1)), StringComparison.Ordinal);
+        var stamped = CommandCodec.Stamp([.. valid], CommandCodec.ChecksummedFormatVersion, 5);
+        Assert.Contains("format version 2", CommandFactory.ForwardRefusal(stamped), StringComparison.Ordinal);
+        var unknown = (byte[])valid.Clone();
+        unknown[1] = 99;
+        Assert.Contains("malformed (UnknownCommand)", CommandFactory.ForwardRefusal(unknown), StringComparison.Ordinal);
+        var raise = new byte[CommandCodec.HeaderSize + 1];
+        CommandCodec.EncodeSetEntryFormat(raise, 0, 2);
+        Assert.Contains("only through Admin", CommandFactory.ForwardRefusal(raise), StringComparison.Ordinal);
+    }
 }

@@ -62,4 +62,29 @@ public sealed class FaultSetTests
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
         Assert.Equal(0, faults.ActiveCount);
     }
+
+    [Theory]
+    [InlineData(604_800, 0, true)]
+    [InlineData(-604_800, 0, true)]
+    [InlineData(604_799, 999_999_999, true)]
+    [InlineData(604_800, 1, false)]
+    [InlineData(-604_800, -1, false)]
+    [InlineData(100_000_000_000, 0, false)]
+    [InlineData(long.MinValue, 0, false)]
+    [InlineData(5, -1, false)]
+    public void A_clock_skew_offset_is_bounded_by_seven_days_either_way(long seconds, int nanos, bool accepted)
+    {
+        var faults = new FaultSet(new FakeTimeProvider());
+        var skew = new Fault { ClockSkew = new ClockSkewFault { Skew = new Duration { Seconds = seconds, Nanos = nanos } }, Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) };
+        if (accepted)
+        {
+            Assert.Single(faults.Add([skew]));
+            return;
+        }
+
+        var refused = Assert.Throws<ArgumentException>(() => faults.Add([new Fault { Drop = new DropFault { Fraction = 0.5 }, Duration = skew.Duration }, skew]));
+        Assert.Contains("faults[1].clock_skew.skew", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(FaultLimits.MaxClockSkewSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, faults.ActiveCount);
+    }
 }
