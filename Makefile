@@ -8,6 +8,7 @@ SEEDS ?= 1000
 CONFIG ?= Release
 
 .PHONY: all build test sim bench bench-raft bench-engine bench-cluster crds demo clean
+.PHONY: sim-mutants
 
 all: build
 
@@ -19,6 +20,11 @@ test:
 
 sim:
 	dotnet run --project tests/Raftex.Simulation -c $(CONFIG) -- --seeds $(SEEDS)
+
+# The simulator's mutation suite: every planted bug of tests/Raftex.Simulation/Mutants must be caught.
+MUTANT_SEEDS ?= 2000
+sim-mutants:
+	tools/sim-mutants.sh --seeds $(MUTANT_SEEDS)
 
 bench: bench-raft bench-engine bench-cluster
 

@@ -22,6 +22,15 @@ public static class FaultPlan
         FaultKind.RejoinAfterIsolation, FaultKind.SnapshotRace, FaultKind.ReadAcrossLeaderChange,
     ];
 
+    /// <summary>
+    /// A plan of one scripted schedule alone, started once the cluster has had time to elect (what <c>--script</c> runs):
+    /// its choices come from the seed, and even seeds take the harsher variant (crash rather than cut off, clients paused).
+    /// </summary>
+    public static IReadOnlyList<FaultEvent> Script(FaultKind kind, long seed) =>
+        IsScripted(kind)
+            ? [new FaultEvent(0, 250_000, kind, 100_000, SeedStreams.DeriveSeed(seed, SeedStreams.Faults), seed % 2 == 0 ? 0.3 : 0.7)]
+            : throw new ArgumentException($"{kind} is not a scripted schedule; those are {string.Join(", ", Scripted)}", nameof(kind));
+
     /// <summary>Whether a kind is a scripted schedule rather than a single fault.</summary>
     public static bool IsScripted(FaultKind kind) => kind >= FaultKind.Figure8;
 

@@ -311,11 +311,14 @@ public sealed partial class SimCluster
     /// <summary>
     /// A follower of a stable cluster is cut off for several election timeouts, then rejoins. With pre-vote and
     /// check-quorum it must not have raised its term meanwhile, nor unseat the leader when it comes back. Half the
-    /// time clients pause, so the rejoining log is as up to date as everyone's and only the voters' lease stops it.
+    /// time clients stay paused, so the rejoining log is as up to date as everyone's and only the voters' lease stops
+    /// it; otherwise it falls behind. The verdict holds only if nothing else touched the cluster meanwhile.
     /// </summary>
     private IEnumerable<long> RejoinAfterIsolation(FaultEvent fault, Random pick)
     {
+        // Clients pause while the cluster settles (fewer fsyncs, fewer stalled disks to wait out).
         var quiet = (long)(2 * ElectionTimeoutUs * (1 + _options.MaxDrift));
+        _clientPaused = true;
         SimNode? leader = null;
         for (long waited = 0; waited < 1_000_000; waited += _options.TickUs)
         {
@@ -338,8 +341,9 @@ public sealed partial class SimCluster
         var term = leader.Raft!.Term;
         var followers = UpVotersBesides(leader);
         var victim = followers[pick.Next(followers.Count)];
-        var startedAt = _queue.Now;
+        long startedAt;
         _clientPaused = fault.Severity < 0.5;
+        startedAt = _queue.Now;
         CutOff([victim]);
         Note($"rejoin: {victim} cut off from leader {leader} of term {term}{(_clientPaused ? ", clients paused" : string.Empty)}");
         yield return (3 + pick.Next(3)) * ElectionTimeoutUs;

@@ -145,6 +145,11 @@ public sealed partial class SimCluster
                 node.Reads?.StartStep();
             }
 
+            if (_options.SabotageStepNeverReturnsAtUs > 0 && _queue.Now >= _options.SabotageStepNeverReturnsAtUs)
+            {
+                Thread.Sleep(Timeout.Infinite);
+            }
+
             Dispatch(ev);
         }
 
@@ -367,7 +372,7 @@ public sealed partial class SimCluster
             node.LeaderTerm = node.Raft.Term;
             node.LeaderEntries.Clear();
             node.LeaderCommitSeen = node.Raft.Status.Commit;
-            node.QuorumReachableAtUs = _queue.Now;
+            node.TicksWithoutQuorum = 0;
             NoteElection();
             _checker.LeaderElected(node.Id, node.LeaderTerm);
             Note($"n{node.Id} becomes leader of term {node.LeaderTerm}");
@@ -630,13 +635,18 @@ public sealed partial class SimCluster
         _stats.Snapshots++;
     }
 
-    /// <summary>Snapshot data: the chain hash, padded so that a snapshot takes several chunks to send.</summary>
+    private const int StateWords = 4;
+
+    /// <summary>
+    /// Snapshot data: the chain hash in several words, each mixed with its position, so that a snapshot takes several
+    /// chunks to send and a chunk that lands at the wrong offset (duplicated, reordered, lost) shows as corruption.
+    /// </summary>
     private static ReadOnlyMemory<byte> EncodeState(ulong chain)
     {
-        var bytes = new byte[32];
-        for (var i = 0; i < 4; i++)
+        var bytes = new byte[StateWords * 8];
+        for (var i = 0; i < StateWords; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), chain);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), chain ^ SeedStreams.Mix((ulong)i));
         }
 
         return bytes;
@@ -650,12 +660,17 @@ public sealed partial class SimCluster
         }
 
         var span = snapshot.Data.Span;
-        var chain = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        for (var i = 1; i < 4; i++)
+        if (span.Length != StateWords * 8)
         {
-            if (BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]) != chain)
+            throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted: {span.Length} bytes, {StateWords * 8} were sent");
+        }
+
+        var chain = BinaryPrimitives.ReadUInt64LittleEndian(span) ^ SeedStreams.Mix(0);
+        for (var i = 1; i < StateWords; i++)
+        {
+            if ((BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]) ^ SeedStreams.Mix((ulong)i)) != chain)
             {
-                throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted");
+                throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted at byte {i * 8}");
             }
         }
 

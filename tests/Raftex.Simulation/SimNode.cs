@@ -69,8 +69,8 @@ public sealed class SimNode(long id, SimDisk disk, long tickUs)
     /// <summary>Terms of the entries this node sent while leading <see cref="LeaderTerm"/> (its log beyond what it has written).</summary>
     public Dictionary<long, long> LeaderEntries { get; } = [];
 
-    /// <summary>Last simulated time at which this leader could reach a quorum of its voters over the network.</summary>
-    public long QuorumReachableAtUs { get; set; }
+    /// <summary>This leader's ticks since it could last reach a quorum of its voters over the network.</summary>
+    public int TicksWithoutQuorum { get; set; }
 
     /// <summary>The Raft term seen after this node's last step (to notice increases as they happen).</summary>
     public long SeenTerm { get; set; }

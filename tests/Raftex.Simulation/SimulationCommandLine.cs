@@ -11,7 +11,7 @@ public static class SimulationCommandLine
 {
     private const string Usage =
         "usage: --seeds N [--start S] [--nodes 3|5|7] [--jobs J] [--fail-fast]\n" +
-        "       --seed S [--nodes 3|5|7] [--mix Calm|Network|Partitions|Crashes|Membership|Everything|Adversarial] [--chaos-ms T] [--without id,id] [--trace]";
+        "       --seed S [--nodes 3|5|7] [--mix Calm|Network|Partitions|Crashes|Membership|Everything|Adversarial] [--chaos-ms T] [--without id,id] [--script KIND] [--trace]";
 
     /// <summary>Runs the command line; returns the process exit code (1 when any seed violates a property).</summary>
     public static int Run(string[] args, TextWriter output)
@@ -42,7 +42,7 @@ public static class SimulationCommandLine
 
     private static Dictionary<string, string?> Parse(string[] args)
     {
-        var known = new HashSet<string> { "--seeds", "--start", "--nodes", "--jobs", "--seed", "--mix", "--chaos-ms", "--without", "--trace", "--fail-fast" };
+        var known = new HashSet<string> { "--seeds", "--start", "--nodes", "--jobs", "--seed", "--mix", "--chaos-ms", "--without", "--trace", "--fail-fast", "--script" };
         var flags = new Dictionary<string, string?>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -107,6 +107,16 @@ public static class SimulationCommandLine
             }
 
             options = options with { Mix = mix };
+        }
+
+        if (flags.TryGetValue("--script", out var scriptText))
+        {
+            if (!Enum.TryParse<FaultKind>(scriptText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || !FaultPlan.IsScripted(kind))
+            {
+                throw new ArgumentException($"--script must be one of {string.Join(", ", FaultPlan.Scripted)}, got '{scriptText}'");
+            }
+
+            options = options with { Script = FaultPlan.Script(kind, seed) };
         }
 
         options = options with { ChaosUs = Number(flags, "--chaos-ms", options.ChaosUs / 1000, 1, 3_600_000) * 1000 };

@@ -50,7 +50,7 @@ public sealed record SimulationOptions
     public long MaxFsyncUs { get; init; } = 20_000;
 
     /// <summary>Share of fsyncs that stall (the long tail of a real disk), and their latency range.</summary>
-    public double FsyncStallRate { get; init; } = 0.01;
+    public double FsyncStallRate { get; init; } = 0.005;
 
     public long MinFsyncStallUs { get; init; } = 100_000;
 
@@ -102,6 +102,12 @@ public sealed record SimulationOptions
     public bool SabotageSendBeforeFsync { get; init; }
 
     /// <summary>
+    /// Deliberately makes the first step at or after this simulated time never return (0: off). Only for proving that
+    /// the wall-clock watchdog abandons such a run and reports it instead of hanging the sweep.
+    /// </summary>
+    public long SabotageStepNeverReturnsAtUs { get; init; }
+
+    /// <summary>
     /// Events (steps) one run may take. Normal runs take tens of thousands; a run far beyond is a message storm
     /// (nodes answering each other at zero simulated cost forever), reported by the watchdog.
     /// </summary>
@@ -133,6 +139,11 @@ public sealed record SimulationOptions
     public string ReplayArguments()
     {
         var text = $"--seed {Seed} --nodes {Nodes} --mix {Mix} --chaos-ms {ChaosUs / 1000}";
+        if (Script is [{ } scripted])
+        {
+            text += $" --script {scripted.Kind}";
+        }
+
         if (WithoutFaults.Count > 0)
         {
             text += $" --without {string.Join(',', WithoutFaults)}";
