@@ -11,6 +11,7 @@ CONFIG ?= Release
 .PHONY: bench-agents
 .PHONY: chart
 .PHONY: bench-sessions
+.PHONY: sim-mutants
 
 all: build
 
@@ -22,6 +23,11 @@ test:
 
 sim:
 	dotnet run --project tests/Raftex.Simulation -c $(CONFIG) -- --seeds $(SEEDS)
+
+# The simulator's mutation suite: every planted bug of tests/Raftex.Simulation/Mutants must be caught.
+MUTANT_SEEDS ?= 2000
+sim-mutants:
+	tools/sim-mutants.sh --seeds $(MUTANT_SEEDS)
 
 bench: bench-raft bench-engine bench-cluster
 

@@ -47,6 +47,7 @@ internal static class Program
             ProposalGapUs = 20,
             MinFsyncUs = 0,
             MaxFsyncUs = 0,
+            FsyncStallRate = 0,
             SnapshotEvery = 20_000,
             KeepBehindSnapshot = 1_000,
             SnapshotChunkBytes = 64 * 1024,
@@ -58,6 +59,7 @@ internal static class Program
 
             // A benchmark run is meant to be long: the message-storm guard sized for fault runs does not apply.
             MaxEvents = long.MaxValue,
+            WallBudget = TimeSpan.FromHours(1),
         };
         var cluster = new SimCluster(options);
 

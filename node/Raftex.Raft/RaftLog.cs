@@ -320,6 +320,12 @@ internal sealed class RaftLog
             return [];
         }
 
+        if (lo < FirstIndex() || hi > LastIndex() + 1)
+        {
+            // Callers loop until they pass hi: a slice that could come back short or empty would spin them forever.
+            throw new InvalidOperationException($"log slice [{lo}, {hi}) is outside the log [{FirstIndex()}, {LastIndex()}]");
+        }
+
         var result = new List<Entry>();
         long size = 0;
         if (lo < _unstableOffset && PendingSnapshot is null)
@@ -348,6 +354,11 @@ internal sealed class RaftLog
             }
 
             result.Add(e);
+        }
+
+        if (result.Count == 0)
+        {
+            throw new InvalidOperationException($"log slice [{lo}, {hi}) came back empty (first index {FirstIndex()}, unstable from {_unstableOffset})");
         }
 
         return result;

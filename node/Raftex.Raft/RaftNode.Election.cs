@@ -98,12 +98,8 @@ public sealed partial class RaftNode
 
     private bool HasUnappliedConfChanges()
     {
-        if (_log.Committed <= _log.Applied)
-        {
-            return false;
-        }
-
-        var lo = _log.Applied + 1;
+        // Committed entries below the first index were replaced by a snapshot, whose membership is already ours.
+        var lo = Math.Max(_log.Applied + 1, _log.FirstIndex());
         var hi = _log.Committed + 1;
         while (lo < hi)
         {

@@ -24,7 +24,7 @@ public sealed class SimDiskTests
         disk.Sync();
         disk.Write(null, Entries(6, 9, 1), new HardState(1, 1, 7));
         Assert.Equal(9, disk.Written.LastIndex);
-        Assert.Equal(2, disk.PendingWrites);
+        Assert.Equal(5, disk.PendingWrites);
 
         disk.Crash();
 
@@ -96,5 +96,23 @@ public sealed class SimDiskTests
 
         Assert.Equal(1, disk.Durable.Snapshot.Metadata.Index);
         Assert.Equal(1, disk.Written.Snapshot.Metadata.Index);
+    }
+
+    [Fact]
+    public void A_torn_crash_keeps_a_prefix_of_the_unsynced_records_in_write_order()
+    {
+        var disk = Bootstrapped();
+        disk.Write(null, Entries(2, 3, 1), new HardState(1, 1, 3));
+        disk.Sync();
+
+        // Entries 4..7 then the hard state: the crash tears the write after the second entry record.
+        disk.Write(null, Entries(4, 7, 2), new HardState(2, 2, 3));
+        disk.Crash(2);
+
+        Assert.Equal(5, disk.Durable.LastIndex);
+        Assert.Equal(2, disk.Durable.TermAt(5));
+        Assert.Equal(new HardState(1, 1, 3), disk.Durable.HardState);
+        Assert.Equal(5, disk.Written.LastIndex);
+        Assert.Equal(0, disk.PendingWrites);
     }
 }

@@ -35,4 +35,22 @@ public enum FaultKind
 
     /// <summary>The leader hands leadership to another voter.</summary>
     TransferLeadership,
+
+    /// <summary>Scripted (Raft paper §5.4.2, Figure 8): leaders crash with entries on a minority, terms pile up, old entries resurface.</summary>
+    Figure8,
+
+    /// <summary>Scripted: the leader proposes a membership change, then crashes or is cut off before it commits.</summary>
+    LeaderChangeMidMembership,
+
+    /// <summary>Scripted: the current leader is removed from the group (voters are added first if needed).</summary>
+    RemoveLeader,
+
+    /// <summary>Scripted: a follower is cut off for several election timeouts, then rejoins a stable cluster.</summary>
+    RejoinAfterIsolation,
+
+    /// <summary>Scripted: a follower falls behind the leader's compaction and catches up by snapshot while appends race it.</summary>
+    SnapshotRace,
+
+    /// <summary>Scripted: reads go to a cut-off leader whose clock is slow, after a new leader has acknowledged writes.</summary>
+    ReadAcrossLeaderChange,
 }

@@ -20,4 +20,7 @@ public enum FaultMix
 
     /// <summary>Everything at once.</summary>
     Everything,
+
+    /// <summary>The scripted adversarial schedules, one after another, with nothing else in between.</summary>
+    Adversarial,
 }

@@ -8,7 +8,7 @@ namespace Raftex.Simulation;
 public static class SeedStreams
 {
     /// <summary>Named component streams.</summary>
-    public const int Network = 1, Disk = 2, Faults = 3, Clients = 4, Clocks = 5, Cluster = 6, RaftBase = 1000;
+    public const int Network = 1, Disk = 2, Faults = 3, Clients = 4, Clocks = 5, Cluster = 6, Operations = 7, RaftBase = 1000;
 
     /// <summary>A System.Random for the given component of the given seed.</summary>
     public static Random For(long seed, long component) => new(DeriveSeed(seed, component));

@@ -7,7 +7,7 @@ namespace Raftex.Simulation;
 /// A whole Raft cluster in one process, driven by one seed: the discrete-event loop, the nodes' Ready/Advance
 /// loops, the network, disks and clocks, the fault schedule, client load, and the checks after every step.
 /// </summary>
-public sealed class SimCluster
+public sealed partial class SimCluster
 {
     private const long StopDelayUs = 20_000;
 
@@ -18,6 +18,7 @@ public sealed class SimCluster
     private readonly Random _diskRandom;
     private readonly Random _clientRandom;
     private readonly Random _clockRandom;
+    private readonly Random _operationsRandom;
     private readonly SafetyChecker _checker = new();
     private readonly SimTrace _trace;
     private readonly SimulationStats _stats = new();
@@ -39,6 +40,12 @@ public sealed class SimCluster
     private readonly HashSet<long> _freshProposals = [];
     private bool _freshAcked;
     private bool _converged;
+    private long _calmEndUs;
+    private long _disturbedUntilUs;
+    private long _faultedUntilUs;
+    private bool _clientPaused;
+    private long _wallChecks;
+    private readonly System.Diagnostics.Stopwatch _wall = new();
 
     public SimCluster(SimulationOptions options)
     {
@@ -47,8 +54,9 @@ public sealed class SimCluster
         _diskRandom = SeedStreams.For(options.Seed, SeedStreams.Disk);
         _clientRandom = SeedStreams.For(options.Seed, SeedStreams.Clients);
         _clockRandom = SeedStreams.For(options.Seed, SeedStreams.Clocks);
+        _operationsRandom = SeedStreams.For(options.Seed, SeedStreams.Operations);
         _trace = new SimTrace(options.Trace);
-        _faults = options.InjectFaults ? FaultPlan.Generate(options.Seed, options.Mix, options.ChaosUs, options.MeanFaultGapUs) : [];
+        _faults = !options.InjectFaults ? [] : options.Script ?? FaultPlan.Generate(options.Seed, options.Mix, options.ChaosUs, options.MeanFaultGapUs);
 
         var voters = Enumerable.Range(1, options.Nodes).Select(i => (long)i).ToArray();
         _conf = new ConfState(voters, []);
@@ -76,12 +84,15 @@ public sealed class SimCluster
 
     public long Now => _queue.Now;
 
+    /// <summary>Set from another thread by the wall-clock watchdog: the run stops at its next event.</summary>
+    public volatile bool Abandoned;
+
     /// <summary>Runs the whole scenario (or the rest of it): chaos window, heal, liveness window, final checks.</summary>
     public SimulationResult Run()
     {
         try
         {
-            var limit = _options.ChaosUs + (_options.LivenessTicks + 10) * _options.TickUs;
+            var limit = _options.ChaosUs + (_options.LivenessTicks + _options.CalmTailTicks + 10) * _options.TickUs;
             RunUntil(limit);
             if (!_done && !_checker.Failed)
             {
@@ -89,6 +100,10 @@ public sealed class SimCluster
             }
 
             FinalChecks();
+        }
+        catch (StepBudgetExceededException ex)
+        {
+            _checker.Report("watchdog", $"step budget: {ex.Message}, at {FirstFrame(ex)}");
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException
                                        or LogCompactedException or LogUnavailableException or IndexOutOfRangeException
@@ -109,17 +124,36 @@ public sealed class SimCluster
     public void RunUntil(long timeUs)
     {
         Boot();
+        _wall.Start();
         while (!_done && !_checker.Failed && _queue.TryTake(timeUs, out var ev))
         {
             _checker.Now = _queue.Now;
             if (++_stats.Events > _options.MaxEvents)
             {
-                _checker.Report("liveness", $"message storm: over {_options.MaxEvents} events by t={_queue.Now / 1000.0:0.###}ms (last: {ev.Kind} {ev.Message?.ToString() ?? string.Empty})");
+                _checker.Report("watchdog", $"step budget: over {_options.MaxEvents} events by t={_queue.Now / 1000.0:0.###}ms, a message storm (last: {ev.Kind} {ev.Message?.ToString() ?? string.Empty})");
                 break;
+            }
+
+            if ((++_wallChecks & 1023) == 0 && (Abandoned || _wall.Elapsed > _options.WallBudget))
+            {
+                _checker.Report("watchdog", $"wall-time budget: still running after {_wall.Elapsed.TotalSeconds:0.#}s at t={_queue.Now / 1000.0:0.###}ms (budget {_options.WallBudget.TotalSeconds:0.#}s)");
+                break;
+            }
+
+            foreach (var node in _nodes.Values)
+            {
+                node.Reads?.StartStep();
+            }
+
+            if (_options.SabotageStepNeverReturnsAtUs > 0 && _queue.Now >= _options.SabotageStepNeverReturnsAtUs)
+            {
+                Thread.Sleep(Timeout.Infinite);
             }
 
             Dispatch(ev);
         }
+
+        _wall.Stop();
 
         if (!_done && !_checker.Failed)
         {
@@ -201,6 +235,9 @@ public sealed class SimCluster
             case SimEventKind.LivenessCheck:
                 OnLivenessCheck();
                 break;
+            case SimEventKind.EpisodeStep:
+                OnEpisodeStep(ev);
+                break;
         }
     }
 
@@ -243,6 +280,11 @@ public sealed class SimCluster
         }
 
         node.Storage = storage;
+        node.Reads = new BudgetedStorage(storage, _options.MaxStorageReadsPerStep);
+        node.RemovedSelf = false;
+        node.WasLeading = false;
+        node.LeaderEntries.Clear();
+        node.SeenTerm = hardState.Term;
         node.AppliedIndex = snapshot.Metadata.Index;
         node.Chain = DecodeState(snapshot);
         node.ConfState = snapshot.Metadata.ConfState;
@@ -262,7 +304,7 @@ public sealed class SimCluster
             PreVote = true,
             CheckQuorum = true,
             Applied = snapshot.Metadata.Index,
-            Storage = storage,
+            Storage = node.Reads,
             Random = SeedStreams.For(_options.Seed, SeedStreams.RaftBase + node.Id * 1000 + node.Incarnation),
         });
 
@@ -271,6 +313,7 @@ public sealed class SimCluster
             var commit = node.Raft.Status.Commit;
             _checker.Restarted(node.Id, node.Incarnation, commit, node.LastSyncedCommit);
             node.Commit = commit;
+            Disturb(_queue.Now);
             Note($"n{node.Id} restarts (incarnation {node.Incarnation}): term {hardState.Term} commit {commit} log {durable.FirstIndex}..{durable.LastIndex}");
         }
 
@@ -290,6 +333,7 @@ public sealed class SimCluster
         _stats.Ticks++;
         node.Raft!.Tick();
         Pump(node);
+        CheckLeaderReachesQuorum(node);
         _queue.After(node.TickUs, ev);
     }
 
@@ -308,6 +352,12 @@ public sealed class SimCluster
         }
 
         node.Raft!.Step(m);
+        if (m.Type is MessageType.AppendResponse or MessageType.SnapshotResponse)
+        {
+            // Before the Ready loop applies anything: a membership change applied there would change the quorum.
+            ObserveLeaderCommit(node);
+        }
+
         Pump(node);
     }
 
@@ -316,9 +366,14 @@ public sealed class SimCluster
     {
         // Election safety is checked after every step, not only when a Ready reports it: a node busy with an
         // fsync could win and lose a term between two Readies.
+        ObserveStep(node);
         if (node.Up && node.Raft!.Role == RaftRole.Leader && node.LeaderTerm != node.Raft.Term)
         {
             node.LeaderTerm = node.Raft.Term;
+            node.LeaderEntries.Clear();
+            node.LeaderCommitSeen = node.Raft.Status.Commit;
+            node.TicksWithoutQuorum = 0;
+            NoteElection();
             _checker.LeaderElected(node.Id, node.LeaderTerm);
             Note($"n{node.Id} becomes leader of term {node.LeaderTerm}");
         }
@@ -332,6 +387,11 @@ public sealed class SimCluster
 
     private void TakeReady(SimNode node, Ready ready)
     {
+        if (node.RemovedSelf)
+        {
+            node.ReadiesSinceRemoval++;
+        }
+
         if (ready.HardState is { } hs)
         {
             if (hs.Term < node.Term)
@@ -360,10 +420,10 @@ public sealed class SimCluster
             }
         }
 
-        Send(ready.Messages);
+        Send(node, ready.Messages);
         if (_options.SabotageSendBeforeFsync)
         {
-            Send(ready.MessagesAfterPersist);
+            Send(node, ready.MessagesAfterPersist);
         }
 
         node.Disk.Write(ready.Snapshot, ready.Entries, ready.HardState);
@@ -383,8 +443,7 @@ public sealed class SimCluster
         if (ready.MustSync)
         {
             node.Persisting = ready;
-            var latency = _options.MinFsyncUs + _diskRandom.NextInt64(Math.Max(0, _options.MaxFsyncUs - _options.MinFsyncUs) + 1);
-            _queue.After(latency, new SimEvent(SimEventKind.FsyncDone, node.Id, node.Incarnation));
+            _queue.After(FsyncLatency(), new SimEvent(SimEventKind.FsyncDone, node.Id, node.Incarnation));
         }
         else
         {
@@ -431,7 +490,7 @@ public sealed class SimCluster
 
         if (!_options.SabotageSendBeforeFsync)
         {
-            Send(ready.MessagesAfterPersist);
+            Send(node, ready.MessagesAfterPersist);
         }
 
         foreach (var entry in ready.CommittedEntries)
@@ -441,12 +500,29 @@ public sealed class SimCluster
 
         MaybeSnapshot(node);
         node.Raft!.Advance(ready);
+        ObserveLeaderCommit(node);
     }
 
-    private void Send(IReadOnlyList<Message> messages)
+    /// <summary>fsync latency: 2–20 ms, and now and then a stall of 100 ms or more (the long tail of real disks).</summary>
+    private long FsyncLatency()
+    {
+        if (_options.FsyncStallRate > 0 && _diskRandom.NextDouble() < _options.FsyncStallRate)
+        {
+            var stall = _options.MinFsyncStallUs + _diskRandom.NextInt64(Math.Max(0, _options.MaxFsyncStallUs - _options.MinFsyncStallUs) + 1);
+
+            // A stalled disk holds back a node's heartbeats and answers: elections that follow are not disruption.
+            Disturb(_queue.Now + stall);
+            return stall;
+        }
+
+        return _options.MinFsyncUs + _diskRandom.NextInt64(Math.Max(0, _options.MaxFsyncUs - _options.MinFsyncUs) + 1);
+    }
+
+    private void Send(SimNode sender, IReadOnlyList<Message> messages)
     {
         foreach (var m in messages)
         {
+            CheckOutgoing(sender, m);
             _stats.Messages++;
             if (m.Type == MessageType.Append && m.Entries.Count > 0)
             {
@@ -485,16 +561,25 @@ public sealed class SimCluster
         {
             var change = ConfChange.Decode(entry.Data.Span);
             node.ConfState = node.Raft!.ApplyConfChange(change);
+            if (change.Type == ConfChangeType.RemoveNode && change.NodeId == node.Id)
+            {
+                node.RemovedSelf = true;
+                node.ReadiesSinceRemoval = 0;
+            }
+
+            ObserveLeaderCommit(node);
             if (entry.Index > _confIndex)
             {
                 _confIndex = entry.Index;
                 _conf = node.ConfState;
                 _stats.ConfChanges++;
+                Disturb(_queue.Now);
                 Note($"conf change {change.Type} n{change.NodeId} committed at {entry.Index}: {_conf}");
                 if (change.Type == ConfChangeType.RemoveNode && _nodes.ContainsKey(change.NodeId))
                 {
-                    // The operator deletes a removed member's pod soon after the change commits.
-                    _queue.After(StopDelayUs, new SimEvent(SimEventKind.Stop, change.NodeId, 0));
+                    // The operator deletes a removed member's pod some time after the change commits; until then the
+                    // removed member runs on, and must stay quiet.
+                    _queue.After(StopDelayUs + _operationsRandom.NextInt64(_options.MaxStopDelayUs + 1), new SimEvent(SimEventKind.Stop, change.NodeId, 0));
                 }
             }
         }
@@ -550,13 +635,18 @@ public sealed class SimCluster
         _stats.Snapshots++;
     }
 
-    /// <summary>Snapshot data: the chain hash, padded so that a snapshot takes several chunks to send.</summary>
+    private const int StateWords = 4;
+
+    /// <summary>
+    /// Snapshot data: the chain hash in several words, each mixed with its position, so that a snapshot takes several
+    /// chunks to send and a chunk that lands at the wrong offset (duplicated, reordered, lost) shows as corruption.
+    /// </summary>
     private static ReadOnlyMemory<byte> EncodeState(ulong chain)
     {
-        var bytes = new byte[32];
-        for (var i = 0; i < 4; i++)
+        var bytes = new byte[StateWords * 8];
+        for (var i = 0; i < StateWords; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), chain);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), chain ^ SeedStreams.Mix((ulong)i));
         }
 
         return bytes;
@@ -570,12 +660,17 @@ public sealed class SimCluster
         }
 
         var span = snapshot.Data.Span;
-        var chain = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        for (var i = 1; i < 4; i++)
+        if (span.Length != StateWords * 8)
         {
-            if (BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]) != chain)
+            throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted: {span.Length} bytes, {StateWords * 8} were sent");
+        }
+
+        var chain = BinaryPrimitives.ReadUInt64LittleEndian(span) ^ SeedStreams.Mix(0);
+        for (var i = 1; i < StateWords; i++)
+        {
+            if ((BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]) ^ SeedStreams.Mix((ulong)i)) != chain)
             {
-                throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted");
+                throw new InvalidOperationException($"snapshot {snapshot.Metadata.Index} data arrived corrupted at byte {i * 8}");
             }
         }
 
@@ -617,6 +712,12 @@ public sealed class SimCluster
             return;
         }
 
+        if (_clientPaused)
+        {
+            _queue.After(_options.ProposalGapUs, new SimEvent(SimEventKind.ClientPropose, 0, 0));
+            return;
+        }
+
         // Clients mostly find the leader; sometimes they hit a stale or random node, which must refuse or forward.
         var leader = CurrentLeader();
         var target = leader is not null && (_options.ClientWindow > 0 || _clientRandom.NextDouble() < 0.9) ? leader : RandomLiveNode(_clientRandom.Next());
@@ -624,13 +725,7 @@ public sealed class SimCluster
         {
             if (_options.ClientWindow == 0 && _clientRandom.NextDouble() < 0.2)
             {
-                // A linearizable read: whatever was acknowledged before it is issued must be visible to it.
-                var readId = _nextProposal++;
-                var context = new byte[8];
-                BinaryPrimitives.WriteInt64LittleEndian(context, readId);
-                _reads[readId] = (target.Id, target.Incarnation, _checker.MaxAcknowledgedIndex);
-                target.Raft!.ReadIndex(context);
-                Pump(target);
+                IssueRead(target);
             }
 
             var burst = _options.ClientWindow > 0 ? _options.ClientWindow - _pending.Count : 1 + _clientRandom.Next(4);
@@ -651,6 +746,17 @@ public sealed class SimCluster
         _queue.After(1 + _clientRandom.NextInt64(2 * _options.ProposalGapUs), new SimEvent(SimEventKind.ClientPropose, 0, 0));
     }
 
+    /// <summary>A linearizable read: whatever was acknowledged before it is issued must be visible to it.</summary>
+    private void IssueRead(SimNode target)
+    {
+        var readId = _nextProposal++;
+        var context = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(context, readId);
+        _reads[readId] = (target.Id, target.Incarnation, _checker.MaxAcknowledgedIndex);
+        target.Raft!.ReadIndex(context);
+        Pump(target);
+    }
+
     // ---- faults ----
 
     private void OnFault(FaultEvent fault)
@@ -661,6 +767,19 @@ public sealed class SimCluster
         }
 
         _trace.Mix(_queue.Now, 4, fault.Id, (long)fault.Kind);
+        if (_episode is not null)
+        {
+            Note($"fault {fault}: skipped, scripted schedule #{_episodeFault!.Id} is running");
+            return;
+        }
+
+        Disturb(_queue.Now);
+        if (FaultPlan.IsScripted(fault.Kind))
+        {
+            StartEpisode(fault);
+            return;
+        }
+
         var pick = new Random(fault.Pick);
         var live = LiveNodes();
         var leader = CurrentLeader();
@@ -671,7 +790,7 @@ public sealed class SimCluster
             FaultKind.MajoritiesRing => MajoritiesRing(fault, pick, live),
             FaultKind.OneWayLink => OneWay(fault, pick, live),
             FaultKind.FlakyLinks => Flaky(fault, pick, live),
-            FaultKind.Crash => Crash(fault, Pick(pick, live)),
+            FaultKind.Crash => Crash(fault, CrashVictim(fault, pick, live)),
             FaultKind.ClockDrift => Drift(fault, Pick(pick, live)),
             FaultKind.AddLearner => AddLearner(leader),
             FaultKind.PromoteLearner => Promote(pick, leader),
@@ -806,6 +925,7 @@ public sealed class SimCluster
 
     private void OnFaultEnd(SimEvent ev)
     {
+        Disturb(_queue.Now);
         if (ev.Node == 0 && ev.Generation == _partitionGeneration)
         {
             _network.HealPartitions();
@@ -825,22 +945,37 @@ public sealed class SimCluster
             return null;
         }
 
-        var lostWrites = victim.Disk.PendingWrites;
-        CrashNode(victim);
+        var crash = CrashNode(victim);
         _queue.After(Math.Min(fault.DurationUs, 400_000), new SimEvent(SimEventKind.Restart, victim.Id, victim.Incarnation));
-        return $"{victim} crashes, losing {lostWrites} unsynced writes";
+        return $"{victim} crashes, {crash}";
     }
 
-    /// <summary>Kills a node: its process state goes, and its disk keeps only what was fsynced.</summary>
-    public void CrashNode(SimNode node)
+    /// <summary>Half the crashes hit a node in the middle of an fsync (when there is one), where lost writes hurt most.</summary>
+    private static SimNode? CrashVictim(FaultEvent fault, Random pick, List<SimNode> live)
     {
+        var syncing = live.Where(n => n.Persisting is not null).ToList();
+        return fault.Severity < 0.5 && syncing.Count > 0 ? Pick(pick, syncing) : Pick(pick, live);
+    }
+
+    /// <summary>
+    /// Kills a node: its process state goes, and its disk keeps what was fsynced plus, by a seeded choice, either
+    /// nothing of the write in progress or a torn prefix of it. Returns what happened to the unsynced records.
+    /// </summary>
+    public string CrashNode(SimNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var pending = node.Disk.PendingWrites;
+        var surviving = pending > 0 && _diskRandom.NextDouble() < 0.5 ? _diskRandom.Next(pending + 1) : 0;
         node.Up = false;
         node.Raft = null;
         node.Storage = null;
+        node.Reads = null;
         node.Persisting = null;
         node.Role = RaftRole.Follower;
-        node.Disk.Crash();
+        node.Disk.Crash(surviving);
         _stats.Crashes++;
+        Disturb(_queue.Now);
+        return surviving > 0 ? $"a torn write keeps {surviving} of {pending} unsynced records" : $"losing {pending} unsynced records";
     }
 
     private void OnRestart(SimEvent ev)
@@ -930,6 +1065,7 @@ public sealed class SimCluster
 
         var target = others[pick.Next(others.Count)];
         _stats.Transfers++;
+        Disturb(_queue.Now);
         leader.Raft!.TransferLeadership(target);
         Pump(leader);
         return $"n{leader.Id} transfers leadership to n{target}";
@@ -944,11 +1080,13 @@ public sealed class SimCluster
         }
 
         node.Gone = true;
+        Disturb(_queue.Now);
         if (node.Up)
         {
             node.Up = false;
             node.Raft = null;
             node.Storage = null;
+            node.Reads = null;
             node.Persisting = null;
         }
 
@@ -960,6 +1098,8 @@ public sealed class SimCluster
     private void OnHeal()
     {
         _healed = true;
+        EndEpisode("the chaos window is over");
+        Disturb(_queue.Now);
         _network.HealPartitions();
         _network.ResetProfiles();
         foreach (var node in _nodes.Values)
@@ -978,6 +1118,21 @@ public sealed class SimCluster
     /// <summary>After the heal: a leader, then a fresh proposal committed, then every live member at the same applied index.</summary>
     private void OnLivenessCheck()
     {
+        if (_converged)
+        {
+            // The calm tail: nothing to do but let the disruption check watch a healed, quiet cluster.
+            if (_queue.Now >= _calmEndUs)
+            {
+                _done = true;
+            }
+            else
+            {
+                _queue.After(_options.TickUs, new SimEvent(SimEventKind.LivenessCheck, 0, 0));
+            }
+
+            return;
+        }
+
         var leader = CurrentLeader();
         if (!_freshAcked && leader is not null && leader.Id != _freshProposer)
         {
@@ -998,8 +1153,9 @@ public sealed class SimCluster
             if (members.Count > 0 && members.All(n => n.AppliedIndex == target && n.Persisting is null))
             {
                 _converged = true;
-                _done = true;
+                _calmEndUs = _queue.Now + _options.CalmTailTicks * _options.TickUs;
                 Note($"liveness: converged at applied index {target}");
+                OnLivenessCheck();
                 return;
             }
         }

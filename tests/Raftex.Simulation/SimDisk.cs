@@ -18,13 +18,16 @@ public sealed class SimDisk
     /// <summary>What the running node has written so far, synced or not.</summary>
     public DiskImage Written => _written;
 
-    /// <summary>Writes issued since the last fsync (lost on crash).</summary>
+    /// <summary>Records (snapshot, one entry, hard state) written since the last fsync (lost on crash, or torn).</summary>
     public int PendingWrites => _pending.Count;
 
     /// <summary>Number of fsyncs performed.</summary>
     public long Syncs { get; private set; }
 
-    /// <summary>Writes one Ready's worth of state: snapshot first, then entries, then hard state (the WAL's order).</summary>
+    /// <summary>
+    /// Writes one Ready's worth of state: snapshot first, then entries, then hard state (the WAL's order). Each entry
+    /// is a record of its own, so a crash can tear the write between any two of them.
+    /// </summary>
     public void Write(Snapshot? snapshot, IReadOnlyList<Entry> entries, HardState? hardState)
     {
         if (snapshot is { IsEmpty: false } snap)
@@ -32,10 +35,10 @@ public sealed class SimDisk
             Queue(image => image.InstallSnapshot(snap));
         }
 
-        if (entries.Count > 0)
+        for (var i = 0; i < entries.Count; i++)
         {
-            var copy = entries.ToArray();
-            Queue(image => image.Append(copy));
+            Entry[] one = [entries[i]];
+            Queue(image => image.Append(one));
         }
 
         if (hardState is { IsEmpty: false } hs)
@@ -57,8 +60,19 @@ public sealed class SimDisk
     }
 
     /// <summary>Loses the volatile tail: the written image becomes the durable image again.</summary>
-    public void Crash()
+    public void Crash() => Crash(0);
+
+    /// <summary>
+    /// Crashes in the middle of writing the volatile tail: its first <paramref name="survivingRecords"/> records reached
+    /// the platter (a torn prefix, which WAL recovery keeps), the rest are lost.
+    /// </summary>
+    public void Crash(int survivingRecords)
     {
+        for (var i = 0; i < Math.Min(survivingRecords, _pending.Count); i++)
+        {
+            _pending[i](_durable);
+        }
+
         _pending.Clear();
         _written = _durable.Clone();
     }

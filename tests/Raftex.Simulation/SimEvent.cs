@@ -15,6 +15,7 @@ internal enum SimEventKind
     ClientPropose,
     Heal,
     LivenessCheck,
+    EpisodeStep,
 }
 
 /// <summary>One agenda item. Node events carry the incarnation they were meant for, so a crash voids them.</summary>

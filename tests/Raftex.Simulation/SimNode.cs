@@ -54,5 +54,29 @@ public sealed class SimNode(long id, SimDisk disk, long tickUs)
 
     public bool IsLeader => Up && Role == RaftRole.Leader;
 
+    /// <summary>The storage Raft reads in this incarnation, with its per-step read budget.</summary>
+    internal BudgetedStorage? Reads { get; set; }
+
+    /// <summary>This incarnation applied its own removal: from then on it must not lead, append or grant votes.</summary>
+    public bool RemovedSelf { get; set; }
+
+    /// <summary>Readies taken since this incarnation applied its own removal.</summary>
+    public int ReadiesSinceRemoval { get; set; }
+
+    /// <summary>The commit index last seen on this node while it leads <see cref="LeaderTerm"/>.</summary>
+    public long LeaderCommitSeen { get; set; }
+
+    /// <summary>Terms of the entries this node sent while leading <see cref="LeaderTerm"/> (its log beyond what it has written).</summary>
+    public Dictionary<long, long> LeaderEntries { get; } = [];
+
+    /// <summary>This leader's ticks since it could last reach a quorum of its voters over the network.</summary>
+    public int TicksWithoutQuorum { get; set; }
+
+    /// <summary>The Raft term seen after this node's last step (to notice increases as they happen).</summary>
+    public long SeenTerm { get; set; }
+
+    /// <summary>Whether this node was leading after its last step (to notice it losing leadership).</summary>
+    public bool WasLeading { get; set; }
+
     public override string ToString() => $"n{Id}";
 }

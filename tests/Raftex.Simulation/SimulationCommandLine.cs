@@ -10,8 +10,8 @@ namespace Raftex.Simulation;
 public static class SimulationCommandLine
 {
     private const string Usage =
-        "usage: --seeds N [--start S] [--nodes 3|5|7] [--jobs J]\n" +
-        "       --seed S [--nodes 3|5|7] [--mix Calm|Network|Partitions|Crashes|Membership|Everything] [--chaos-ms T] [--without id,id] [--trace]";
+        "usage: --seeds N [--start S] [--nodes 3|5|7] [--jobs J] [--fail-fast]\n" +
+        "       --seed S [--nodes 3|5|7] [--mix Calm|Network|Partitions|Crashes|Membership|Everything|Adversarial] [--chaos-ms T] [--without id,id] [--script KIND] [--trace]";
 
     /// <summary>Runs the command line; returns the process exit code (1 when any seed violates a property).</summary>
     public static int Run(string[] args, TextWriter output)
@@ -42,7 +42,7 @@ public static class SimulationCommandLine
 
     private static Dictionary<string, string?> Parse(string[] args)
     {
-        var known = new HashSet<string> { "--seeds", "--start", "--nodes", "--jobs", "--seed", "--mix", "--chaos-ms", "--without", "--trace" };
+        var known = new HashSet<string> { "--seeds", "--start", "--nodes", "--jobs", "--seed", "--mix", "--chaos-ms", "--without", "--trace", "--fail-fast", "--script" };
         var flags = new Dictionary<string, string?>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -52,7 +52,7 @@ public static class SimulationCommandLine
                 throw new ArgumentException($"unknown argument '{name}'");
             }
 
-            if (name == "--trace")
+            if (name is "--trace" or "--fail-fast")
             {
                 flags[name] = null;
                 continue;
@@ -109,6 +109,16 @@ public static class SimulationCommandLine
             options = options with { Mix = mix };
         }
 
+        if (flags.TryGetValue("--script", out var scriptText))
+        {
+            if (!Enum.TryParse<FaultKind>(scriptText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || !FaultPlan.IsScripted(kind))
+            {
+                throw new ArgumentException($"--script must be one of {string.Join(", ", FaultPlan.Scripted)}, got '{scriptText}'");
+            }
+
+            options = options with { Script = FaultPlan.Script(kind, seed) };
+        }
+
         options = options with { ChaosUs = Number(flags, "--chaos-ms", options.ChaosUs / 1000, 1, 3_600_000) * 1000 };
         if (flags.TryGetValue("--without", out var without) && !string.IsNullOrEmpty(without))
         {
@@ -154,24 +164,44 @@ public static class SimulationCommandLine
         var start = Number(flags, "--start", 1, long.MinValue / 2, long.MaxValue / 2);
         var nodes = Nodes(flags);
         var jobs = (int)Number(flags, "--jobs", Math.Min(2, Environment.ProcessorCount), 1, 64);
+        var failFast = flags.ContainsKey("--fail-fast");
         var watch = Stopwatch.StartNew();
         var results = new SimulationResult?[seeds];
-        Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = jobs }, (i, loop) =>
         {
             var result = Simulator.Run(SimulationOptions.ForSeed(start + i, nodes));
             // Keep only what the summary needs from passing seeds, so memory stays flat over many seeds.
             results[i] = result.Failed ? result : result with { Trace = [] };
+
+            // A hung seed's thread spins on: stop before more of them eat the cores. --fail-fast stops at any failure.
+            if (result.Hung || (failFast && result.Failed))
+            {
+                loop.Stop();
+            }
         });
 
         var total = new SimulationStats();
         var failures = new List<SimulationResult>();
+        var run = 0;
         foreach (var result in results)
         {
-            total.Add(result!.Stats);
+            if (result is null)
+            {
+                continue;
+            }
+
+            run++;
+            total.Add(result.Stats);
             if (result.Failed)
             {
                 failures.Add(result);
             }
+        }
+
+        if (run < seeds)
+        {
+            var why = failures.Any(f => f.Hung) ? "a seed hung (its thread is abandoned)" : "--fail-fast and a seed failed";
+            output.WriteLine($"sweep stopped early after {run} of {seeds} seeds: {why}");
         }
 
         // One line per failing seed; the first few are shrunk and shown with their trace (shrinking re-runs them).
@@ -186,7 +216,7 @@ public static class SimulationCommandLine
             ReportFailure(failure, output);
         }
 
-        output.WriteLine(Summary(seeds, failures.Count, total, watch.Elapsed));
+        output.WriteLine(Summary(run, failures.Count, total, watch.Elapsed));
         return failures.Count > 0 ? 1 : 0;
     }
 

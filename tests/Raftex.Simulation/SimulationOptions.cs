@@ -41,10 +41,38 @@ public sealed record SimulationOptions
     /// <summary>Entries kept in memory behind a snapshot, so a slightly lagging follower still catches up by log.</summary>
     public int KeepBehindSnapshot { get; init; } = 5;
 
-    /// <summary>fsync latency range in microseconds.</summary>
-    public long MinFsyncUs { get; init; } = 100;
+    /// <summary>
+    /// fsync latency range in microseconds: wide enough that crashes land between sending a message and making
+    /// what it depends on durable.
+    /// </summary>
+    public long MinFsyncUs { get; init; } = 2_000;
 
-    public long MaxFsyncUs { get; init; } = 2_000;
+    public long MaxFsyncUs { get; init; } = 20_000;
+
+    /// <summary>Share of fsyncs that stall (the long tail of a real disk), and their latency range.</summary>
+    public double FsyncStallRate { get; init; } = 0.005;
+
+    public long MinFsyncStallUs { get; init; } = 100_000;
+
+    public long MaxFsyncStallUs { get; init; } = 250_000;
+
+    /// <summary>Longest delay between a removal committing and the removed member's process being stopped.</summary>
+    public long MaxStopDelayUs { get; init; } = 250_000;
+
+    /// <summary>
+    /// After convergence, how long the healed and quiet cluster keeps running, so the disruption check can watch a
+    /// stable leader (0 ends the run at convergence).
+    /// </summary>
+    public int CalmTailTicks { get; init; } = 60;
+
+    /// <summary>Storage reads one step (one tick, message, fsync completion) may make before it counts as a hang.</summary>
+    public long MaxStorageReadsPerStep { get; init; } = 200_000;
+
+    /// <summary>Wall-clock budget of one seed; a seed over it is a watchdog failure, never a hang of the sweep.</summary>
+    public TimeSpan WallBudget { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When set, this schedule replaces the seed's generated fault plan (scripted scenarios).</summary>
+    public IReadOnlyList<FaultEvent>? Script { get; init; }
 
     /// <summary>Raft's per-message byte budget: small by default so that batching and flow control are exercised.</summary>
     public int MaxSizePerMessage { get; init; } = 4 * 1024;
@@ -74,8 +102,14 @@ public sealed record SimulationOptions
     public bool SabotageSendBeforeFsync { get; init; }
 
     /// <summary>
-    /// Events one run may take. Normal runs take tens of thousands; a run far beyond is a message storm (nodes
-    /// answering each other at zero simulated cost forever), reported as a liveness violation.
+    /// Deliberately makes the first step at or after this simulated time never return (0: off). Only for proving that
+    /// the wall-clock watchdog abandons such a run and reports it instead of hanging the sweep.
+    /// </summary>
+    public long SabotageStepNeverReturnsAtUs { get; init; }
+
+    /// <summary>
+    /// Events (steps) one run may take. Normal runs take tens of thousands; a run far beyond is a message storm
+    /// (nodes answering each other at zero simulated cost forever), reported by the watchdog.
     /// </summary>
     public long MaxEvents { get; init; } = 1_000_000;
 
@@ -105,6 +139,11 @@ public sealed record SimulationOptions
     public string ReplayArguments()
     {
         var text = $"--seed {Seed} --nodes {Nodes} --mix {Mix} --chaos-ms {ChaosUs / 1000}";
+        if (Script is [{ } scripted])
+        {
+            text += $" --script {scripted.Kind}";
+        }
+
         if (WithoutFaults.Count > 0)
         {
             text += $" --without {string.Join(',', WithoutFaults)}";

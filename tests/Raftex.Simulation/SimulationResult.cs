@@ -10,4 +10,7 @@ public sealed record SimulationResult(
     IReadOnlyList<FaultEvent> Faults)
 {
     public bool Failed => Violations.Count > 0;
+
+    /// <summary>The run never returned from one step and was abandoned by the watchdog.</summary>
+    public bool Hung { get; init; }
 }

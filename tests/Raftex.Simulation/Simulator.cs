@@ -3,8 +3,50 @@ namespace Raftex.Simulation;
 /// <summary>Runs seeds, and shrinks a failing one to the smallest schedule that still fails the same way.</summary>
 public static class Simulator
 {
-    /// <summary>Runs one scenario.</summary>
-    public static SimulationResult Run(SimulationOptions options) => new SimCluster(options).Run();
+    /// <summary>The property a seed fails when it overruns its step or wall-time budget.</summary>
+    public const string Watchdog = "watchdog";
+
+    /// <summary>
+    /// Runs one scenario under the wall-clock watchdog: on its own thread, given <see cref="SimulationOptions.WallBudget"/>.
+    /// A run over budget is told to stop at its next event; one stuck inside a single step (a loop in the core that never
+    /// returns) is abandoned on its background thread and reported as a watchdog failure, so no seed can hang a sweep.
+    /// </summary>
+    public static SimulationResult Run(SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cluster = new SimCluster(options);
+        SimulationResult? result = null;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = cluster.Run();
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        })
+        { IsBackground = true, Name = $"simulation seed {options.Seed}" };
+        thread.Start();
+        if (!thread.Join(options.WallBudget + TimeSpan.FromSeconds(1)))
+        {
+            cluster.Abandoned = true;
+            if (!thread.Join(TimeSpan.FromSeconds(1)))
+            {
+                var hung = new Violation(Watchdog, $"wall-time budget: one step has not returned after {options.WallBudget.TotalSeconds:0.#}s (a loop that makes no progress); its thread is abandoned", cluster.Now);
+                return new SimulationResult(options, [hung], cluster.Stats, 0, [], cluster.Faults) { Hung = true };
+            }
+        }
+
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return result!;
+    }
 
     /// <summary>
     /// Shrinks a failing run: first a shorter chaos window, then leaving out faults one at a time, keeping each
@@ -20,6 +62,9 @@ public static class Simulator
         var property = failing.Violations[0].Property;
         var best = failing;
         var runs = 0;
+
+        // Each re-run of a hung seed costs a full wall-time budget and leaves a spinning thread: try only a couple.
+        maxRuns = failing.Hung ? Math.Min(maxRuns, 2) : maxRuns;
 
         bool StillFails(SimulationOptions candidate, out SimulationResult result)
         {
