@@ -14,7 +14,7 @@ public sealed class ExchangeProbeLedger(ExchangeClient client) : IProbeLedger
         {
             var reply = await client.DepositAsync(new TransferRequest { Account = account, TransactionId = transactionId, Asset = asset, Amount = amount }, cancellationToken)
                 .ConfigureAwait(false);
-            return reply.Outcome == Outcome.Accepted ? ProbeOutcome.Acknowledged : ProbeOutcome.Failed;
+            return reply.Outcome == Outcome.Deposited ? ProbeOutcome.Acknowledged : ProbeOutcome.Failed;
         }
         catch (RpcException e) when (ExchangeClient.IsRetryable(e.StatusCode))
         {
