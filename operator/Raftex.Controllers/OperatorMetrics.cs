@@ -10,7 +10,7 @@ public static class OperatorMetrics
     /// <summary>The meter name the operator's exporter listens to.</summary>
     public const string MeterName = "Raftex.Operator";
 
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
     private static readonly ConcurrentDictionary<string, Func<int>> QueueDepths = new();
 
     /// <summary>Reconciles by kind and result (done, requeue, error).</summary>

@@ -144,6 +144,11 @@ public static class SchemaBuilder
             return new V1JSONSchemaProps { Type = "integer", Format = "int64", Description = description };
         }
 
+        if (type == typeof(double))
+        {
+            return new V1JSONSchemaProps { Type = "number", Format = "double", Description = description };
+        }
+
         if (type == typeof(bool))
         {
             return new V1JSONSchemaProps { Type = "boolean", Description = description };

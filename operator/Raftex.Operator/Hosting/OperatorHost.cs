@@ -1,7 +1,9 @@
 using k8s;
 using Microsoft.Extensions.Logging;
+using Raftex.Chaos;
 using Raftex.Controllers;
 using Raftex.Operator.Api;
+using Raftex.Operator.Chaos;
 using Raftex.Operator.Reconciling;
 
 namespace Raftex.Operator.Hosting;
@@ -11,7 +13,8 @@ namespace Raftex.Operator.Hosting;
 /// <see cref="ExchangeClusterReconciler"/>, optionally behind Lease leader election so that of several replicas
 /// only one acts (and stops the moment its renew deadline passes).
 /// </summary>
-public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null, ReconcilerOptions? reconcilerOptions = null)
+public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null, ReconcilerOptions? reconcilerOptions = null,
+    IProbeConnector? probes = null, ChaosEngineOptions? chaosOptions = null)
 {
     private LeaderElector? _elector;
 
@@ -47,10 +50,21 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
             .Owns(configMaps, ExchangeCluster.KindName);
         var fleets = new AgentFleetController(kube, options, loggers, clock, reconcilerOptions);
 
+        // ChaosExperiments: their own controller; the finalizer heals an experiment deleted before its end.
+        using var ownedProbes = probes is null ? new DnsProbeConnector() : null;
+        var chaosReconciler = new ChaosExperimentReconciler(kube, admin, probes ?? ownedProbes!, clock, chaosOptions, logger: loggers.CreateLogger("chaos"));
+        var experiments = new Informer<ChaosExperiment>(ChaosExperiment.KindName,
+            new CustomResourceClient<ChaosExperiment>(kube, ChaosExperiment.Plural, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        var chaos = new Controller<ChaosExperiment>(ChaosExperiment.KindName, experiments, chaosReconciler,
+            new ControllerOptions { Workers = options.Workers }, clock, loggers.CreateLogger("controller"))
+            .WithFinalizer(chaosReconciler, chaosReconciler.Client);
+        using var chaosMetrics = ChaosMetrics.Register(() => ChaosCounts.Verdicts(experiments.Cache.List()), () => ChaosCounts.FaultsActive(experiments.Cache.List()));
+
         // Caches are kept warm on every replica, so a newly elected leader starts from synced informers.
         var informing = Task.WhenAll(informer.RunAsync(cancellationToken), pods.RunAsync(cancellationToken),
             statefulSets.RunAsync(cancellationToken), services.RunAsync(cancellationToken), configMaps.RunAsync(cancellationToken),
-            fleets.InformAsync(cancellationToken));
+            fleets.InformAsync(cancellationToken), experiments.RunAsync(cancellationToken));
+        Task RunControllers(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), fleets.RunAsync(ct), chaos.RunAsync(ct));
         try
         {
             if (options.LeaderElection)
@@ -61,12 +75,12 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
                     LeaseName = options.LeaseName,
                     Identity = options.Identity,
                 }, clock, loggers.CreateLogger("leader-election"));
-                await _elector.RunAsync(ct => Task.WhenAll(controller.RunAsync(ct), fleets.RunAsync(ct)), cancellationToken).ConfigureAwait(false);
+                await _elector.RunAsync(RunControllers, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 _running = true;
-                await Task.WhenAll(controller.RunAsync(cancellationToken), fleets.RunAsync(cancellationToken)).ConfigureAwait(false);
+                await RunControllers(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -14,8 +14,8 @@ public static class OperatorPermissions
         new("raftex.io", "exchangeclusters", ["get", "list", "watch"], PermissionScope.Watched),
         // StatusWriter via ExchangeClusterClient.ReplaceStatusAsync: status is written through the status subresource.
         new("raftex.io", "exchangeclusters/status", ["update"], PermissionScope.Watched),
-        // ChildSources.Pods (the informer that wakes a cluster when its pods change) and ExchangeClusterReconciler.ObservePodsAsync (list).
-        new(string.Empty, "pods", ["list", "watch"], PermissionScope.Watched),
+        // ChildSources.Pods (the informer that wakes a cluster when its pods change) ExchangeClusterReconciler.ObservePodsAsync (list); PodChaosCluster lists a cluster's pods and deletes one for a PodKill with a short grace period.
+        new(string.Empty, "pods", ["list", "watch", "delete"], PermissionScope.Watched),
         // ExchangeClusterReconciler.EvictAsync: rolling restarts and scale-down evict through the Eviction API, so PDBs arbitrate.
         new(string.Empty, "pods/eviction", ["create"], PermissionScope.Watched),
         // ChildApplier.StatefulSetAsync (read, create, replace), ExchangeClusterReconciler.SetReplicasAsync and ReadStatefulSetAsync, the informer.
@@ -32,6 +32,11 @@ public static class OperatorPermissions
         new("raftex.io", "agentfleets/status", ["update"], PermissionScope.Watched),
         // ChildApplier.DeploymentAsync (read, create, replace), AgentFleetReconciler's scale-down (delete) and the Deployment informer.
         new("apps", "deployments", ["get", "list", "watch", "create", "update", "delete"], PermissionScope.Watched),
+        // CustomResourceClient<ChaosExperiment>: the informer, ChaosExperimentReconciler's fresh read, ActiveExperiments (the
+        // one-experiment-per-cluster rule and the rollout pause), and the finalizer added and removed by replacing the object.
+        new("raftex.io", "chaosexperiments", ["get", "list", "watch", "update"], PermissionScope.Watched),
+        // StatusWriter via CustomResourceClient<ChaosExperiment>.ReplaceStatusAsync: the experiment's progress and verdict.
+        new("raftex.io", "chaosexperiments/status", ["update"], PermissionScope.Watched),
         // EventRecorder via KubernetesEventSink: creates an Event, replaces it to count a repeat.
         new(string.Empty, "events", ["create", "update"], PermissionScope.Watched),
         // LeaderElector via LeaseClient: reads, creates and renews the leader-election Lease.

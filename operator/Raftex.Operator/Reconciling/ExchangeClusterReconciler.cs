@@ -8,6 +8,7 @@ using Raftex.Client;
 using Raftex.Controllers;
 using Raftex.Operator.Api;
 using Raftex.Operator.Builders;
+using Raftex.Operator.Chaos;
 using Raftex.Operator.Planning;
 using Raftex.Operator.Validation;
 using Raftex.Protocol.V1;
@@ -158,6 +159,13 @@ public sealed class ExchangeClusterReconciler : IReconciler
         if (plan.Event is { } evt)
         {
             await RecordEventAsync(afterStatus, evt.Reason, evt.Message, evt.Warning, ct).ConfigureAwait(false);
+        }
+
+        // A pod restart or leadership move during a chaos run would disturb what the experiment measures: wait for its verdict.
+        if (plan.Action is EvictAction or TransferLeadershipAction && await ActiveExperiments.OnClusterAsync(_kube, ns, name, ct).ConfigureAwait(false) is { } experiment)
+        {
+            await RecordEventAsync(afterStatus, "WaitingForChaos", $"{plan.Progress?.Kind.ToString() ?? "operation"} paused: chaos experiment {experiment} holds the cluster", false, ct).ConfigureAwait(false);
+            return ReconcileResult.RequeueAfter(_options.ActivePoll);
         }
 
         await ActAsync(afterStatus, plan.Action, leader, settings, ct).ConfigureAwait(false);
