@@ -35,7 +35,7 @@ public sealed partial class AlertRuleTests
             return Tool.Run(Promtool.Value, ["check", "rules", "rules.yaml"], dir);
         });
         Assert.True(code == 0, $"promtool check rules failed ({code}):\n{output}\n{error}");
-        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,11 +16,12 @@ public sealed partial class DockerfileTests
     public static TheoryData<string> Dockerfiles() => new(Names());
 
     [Fact]
-    public void There_are_dockerfiles_for_the_node_and_the_operator()
+    public void There_are_dockerfiles_for_the_node_the_operator_and_the_agents()
     {
         var names = Names();
         Assert.Contains("node.Dockerfile", names);
         Assert.Contains("operator.Dockerfile", names);
+        Assert.Contains("agents.Dockerfile", names);
     }
 
     [Theory]
