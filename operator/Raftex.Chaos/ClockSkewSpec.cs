@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Raftex.Protocol.V1;
 
 namespace Raftex.Chaos;
 
@@ -7,8 +8,8 @@ namespace Raftex.Chaos;
 [Description("Clock skew parameters.")]
 public sealed class ClockSkewSpec
 {
-    /// <summary>Seven days, the bound the node enforces too.</summary>
-    public const long MaxOffsetSeconds = 604_800;
+    /// <summary>Seven days: the node's own bound (<see cref="FaultLimits.MaxClockSkewSeconds"/>), so a spec the operator accepts is one the node accepts.</summary>
+    public const long MaxOffsetSeconds = FaultLimits.MaxClockSkewSeconds;
 
     [Required]
     [Description("Seconds added to the targets' clocks (negative: behind); at most 7 days either way, never 0.")]
