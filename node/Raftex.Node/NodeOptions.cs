@@ -60,6 +60,9 @@ public sealed record NodeOptions
 
     public string? SymbolsFile { get; init; }
 
+    /// <summary>The operator's symbols.json (a JSON array of name, base, quote, tickSize, lotSize); excludes <see cref="SymbolsFile"/>.</summary>
+    public string? SymbolsJsonFile { get; init; }
+
     public string? AdminTokenFile { get; init; }
 
     public string? PeerSecretFile { get; init; }
@@ -110,6 +113,11 @@ public sealed record NodeOptions
           --max-sessions N            cluster-wide limit on live order sessions (default 100000)
           --max-sessions-per-token N  limit on live order sessions per client token (default 1000)
           --symbols-file PATH         instruments (see README); default BTC-USD and ETH-USD
+          --config PATH               the operator's node.json: identity, bootstrap members, Raft timings and ports
+                                      (lowest precedence: options and RAFTEX_* variables win)
+          --pod-name NAME             pod name for --config (default POD_NAME, then HOSTNAME): node id and advertised names
+          --pod-ip IP                 with --config, the IP the planes listen on (default 0.0.0.0)
+          --symbols PATH              the operator's symbols.json (instead of --symbols-file)
           --admin-token-file PATH     file holding the admin bearer token
           --peer-secret-file PATH     file holding the shared peer secret
           --client-tokens-file PATH   lines "token account[,account...]" or "token *"
@@ -159,14 +167,20 @@ public sealed record NodeOptions
             values[name] = value;
         }
 
-        string? Get(string name) =>
+        string? Given(string name) =>
             values.TryGetValue(name, out var v) ? v : environment("RAFTEX_" + name.Replace('-', '_').ToUpperInvariant());
+
+        var podConfig = Given("config") is { } configPath
+            ? PodConfigFile.Options(NonEmpty("config", configPath), Given("pod-name") ?? environment("POD_NAME") ?? environment("HOSTNAME"), Given("pod-ip"))
+            : [];
+        string? Get(string name) => Given(name) ?? podConfig.GetValueOrDefault(name);
 
         var known = new HashSet<string>(StringComparer.Ordinal)
         {
             "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
             "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval", "wal-segment-mb",
             "proposal-queue", "session-credit", "max-sessions", "max-sessions-per-token", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
+            "config", "pod-name", "pod-ip", "symbols",
         };
         foreach (var name in values.Keys)
         {
@@ -201,6 +215,7 @@ public sealed record NodeOptions
             MaxSessions = Get("max-sessions") is { } ms ? (int)ParseLong("max-sessions", ms, 1, 10_000_000) : 100_000,
             MaxSessionsPerToken = Get("max-sessions-per-token") is { } mt ? (int)ParseLong("max-sessions-per-token", mt, 1, 10_000_000) : 1_000,
             SymbolsFile = Get("symbols-file"),
+            SymbolsJsonFile = Get("symbols") is { } symbolsJson ? NonEmpty("symbols", symbolsJson) : null,
             AdminTokenFile = Get("admin-token-file"),
             PeerSecretFile = Get("peer-secret-file"),
             ClientTokensFile = Get("client-tokens-file"),
@@ -210,6 +225,11 @@ public sealed record NodeOptions
         if (options.ElectionMs <= options.HeartbeatMs)
         {
             throw new ArgumentException($"--election-ms ({options.ElectionMs}) must be greater than --heartbeat-ms ({options.HeartbeatMs})");
+        }
+
+        if (options.SymbolsFile is not null && options.SymbolsJsonFile is not null)
+        {
+            throw new ArgumentException("--symbols-file and --symbols exclude each other");
         }
 
         if (options.Bootstrap && options.Join)

@@ -22,7 +22,7 @@ string? peerSecret;
 IPeerResolver resolver;
 try
 {
-    exchange = SymbolsFile.Load(options.SymbolsFile);
+    exchange = options.SymbolsJsonFile is { } symbolsJson ? SymbolsFile.LoadJson(symbolsJson) : SymbolsFile.Load(options.SymbolsFile);
     auth = TokenAuthority.Load(options.AdminTokenFile, options.ClientTokensFile);
     peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
     resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);

@@ -59,6 +59,49 @@ internal static class SymbolsFile
         return config;
     }
 
+    /// <summary>
+    /// The operator's symbols.json: an array of <c>{name, base, quote, tickSize, lotSize}</c>. The decimal sizes name the
+    /// units; the engine counts whole ticks and lots, so every instrument trades 1 to 1,000,000 lots. The spec carries no
+    /// reference price, so the price band is the widest (±100 %) around 100,000 ticks until the first trade sets its centre.
+    /// </summary>
+    public static ExchangeConfig LoadJson(string path)
+    {
+        System.Text.Json.Nodes.JsonArray symbols;
+        try
+        {
+            symbols = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) as System.Text.Json.Nodes.JsonArray
+                ?? throw new ArgumentException($"{path}: expected a JSON array of symbols");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ArgumentException($"{path}: not valid JSON: {ex.Message}", ex);
+        }
+
+        var assets = new List<string>();
+        var instruments = new List<InstrumentSpec>();
+        int AssetIndex(string name)
+        {
+            var i = assets.IndexOf(name);
+            if (i >= 0)
+            {
+                return i;
+            }
+
+            assets.Add(name);
+            return assets.Count - 1;
+        }
+
+        foreach (var symbol in symbols)
+        {
+            string Field(string name) => symbol?[name]?.GetValue<string>() is { Length: > 0 } v ? v : throw new ArgumentException($"{path}: a symbol has no '{name}'");
+            instruments.Add(new InstrumentSpec(Field("name"), AssetIndex(Field("base")), AssetIndex(Field("quote")), 1, 1, 1, 1_000_000, 100_000, 10_000));
+        }
+
+        var config = Build(assets, instruments);
+        config.Validate();
+        return config;
+    }
+
     private static ExchangeConfig Build(IReadOnlyList<string> assets, IReadOnlyList<InstrumentSpec> instruments) =>
         new(assets, instruments, SessionTimeout: 600_000, SessionWindow: 1024, ClientIdRetention: 3_600_000);
 }
