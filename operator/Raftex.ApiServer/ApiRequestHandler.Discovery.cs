@@ -118,6 +118,7 @@ internal sealed partial class ApiRequestHandler
             {
                 resources.Add(Subresource(t, "eviction", "policy", "v1", "Eviction", ["create"]));
                 resources.Add(Subresource(t, "binding", null, null, "Binding", ["create"]));
+                resources.Add(Subresource(t, "log", null, null, "Pod", ["get"]));
             }
         }
 

@@ -142,6 +142,9 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
                 var result = api.Evict(type, ns, name, DeleteRequestFrom(eviction["deleteOptions"] as JsonObject, context.Request.Query), DryRun(query) || eviction["deleteOptions"]?["dryRun"] is JsonArray { Count: > 0 });
                 await WriteAsync(context, 201, result).ConfigureAwait(false);
                 return;
+            case ("GET", "log"):
+                await WriteLogAsync(context, type, ns, name, api.Get(type, ns, name)).ConfigureAwait(false);
+                return;
             case ("POST", "binding"):
                 var bound = api.Bind(type, ns, name, await ReadObjectAsync(context).ConfigureAwait(false));
                 await WriteAsync(context, 201, bound).ConfigureAwait(false);
@@ -159,7 +162,7 @@ internal sealed partial class ApiRequestHandler(ClusterApi api, ApiServerOptions
     {
         "status" => type.HasStatus,
         "scale" => type.Scale is not null,
-        "eviction" or "binding" => type.HasEviction,
+        "eviction" or "binding" or "log" => type.HasEviction,
         _ => false,
     };
 

@@ -20,4 +20,10 @@ public sealed record ApiServerOptions
 
     /// <summary>The version /version reports (kubectl checks it for skew).</summary>
     public string GitVersion { get; init; } = "v1.32.0";
+
+    /// <summary>
+    /// Where a container's log is, by namespace, pod and container (the local platform's kubelet writes them); null serves
+    /// no pod logs. <c>GET pods/{name}/log</c> (kubectl logs) reads it, with <c>tailLines</c> and <c>follow</c>.
+    /// </summary>
+    public Func<string, string, string, string>? PodLogs { get; init; }
 }

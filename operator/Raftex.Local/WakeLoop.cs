@@ -21,6 +21,9 @@ internal sealed class WakeLoop(TimeSpan resyncInterval, TimeSpan watchRetryDelay
         }
     };
 
+    /// <summary>Asks for another pass soon (many calls before it starts make one pass).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
     public async Task RunAsync(Func<CancellationToken, Task> reconcile, IEnumerable<Func<CancellationToken, Task>> watches, CancellationToken cancellationToken)
     {
         var running = watches.Select(w => KeepWatchingAsync(w, cancellationToken)).ToList();

@@ -23,6 +23,9 @@ public static class AgentFleetBuilder
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public const int MetricsPort = 9464;
 
+    /// <summary>Environment variable holding the pod's IP (downward API), which /metrics binds.</summary>
+    public const string PodIpVariable = "RAFTEX_POD_IP";
+
     /// <summary>The Deployment of slot <paramref name="slot"/>.</summary>
     public static string DeploymentName(string fleet, int slot) => $"{fleet}-{slot.ToString(CultureInfo.InvariantCulture)}";
 
@@ -97,7 +100,8 @@ public static class AgentFleetBuilder
             args.AddRange(["--duration", duration, "--linger"]);
         }
 
-        args.AddRange(["--metrics-address", "0.0.0.0", "--metrics-port", MetricsPort.ToString(CultureInfo.InvariantCulture), "--progress", "plain"]);
+        // The pod's IP (the kubelet expands $(RAFTEX_POD_IP) from the env below), so pods sharing one host never collide.
+        args.AddRange(["--metrics-address", "$(" + PodIpVariable + ")", "--metrics-port", MetricsPort.ToString(CultureInfo.InvariantCulture), "--progress", "plain"]);
         return args;
     }
 
@@ -172,6 +176,7 @@ public static class AgentFleetBuilder
         Name = Container,
         Image = fleet.Spec.Image ?? AgentFleetSpec.DefaultImage,
         Args = [.. Args(fleet, cluster, slot)],
+        Env = [new V1EnvVar { Name = PodIpVariable, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
         Ports = [new V1ContainerPort { Name = "metrics", ContainerPort = MetricsPort, Protocol = "TCP" }],
         LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = "metrics" }, PeriodSeconds = 10, TimeoutSeconds = 2, FailureThreshold = 6 },
         ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/readyz", Port = "metrics" }, PeriodSeconds = 5, TimeoutSeconds = 2, FailureThreshold = 2 },

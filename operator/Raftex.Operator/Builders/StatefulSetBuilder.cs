@@ -155,6 +155,8 @@ public static class StatefulSetBuilder
             [
                 new V1EnvVar { Name = "RAFTEX_POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
                 new V1EnvVar { Name = "RAFTEX_POD_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
+                // The planes listen on the pod's IP (node --config), which also keeps pods sharing one host apart on the local platform.
+                new V1EnvVar { Name = "RAFTEX_POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
                 new V1EnvVar { Name = "RAFTEX_PEER_SERVICE", Value = ChildNames.PeerService(name) },
                 new V1EnvVar { Name = "RAFTEX_DATA_DIR", Value = DataMountPath },
             ],

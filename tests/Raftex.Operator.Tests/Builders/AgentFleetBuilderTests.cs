@@ -44,7 +44,7 @@ public sealed class AgentFleetBuilderTests
         Assert.Equal("BTC=500,USD=1000000", After(args, "--funds"));
         Assert.Equal("90s", After(args, "--duration"));
         Assert.Contains("--linger", args);
-        Assert.Equal("0.0.0.0", After(args, "--metrics-address"));
+        Assert.Equal("$(RAFTEX_POD_IP)", After(args, "--metrics-address"));
         Assert.Equal("9464", After(args, "--metrics-port"));
     }
 
