@@ -12,6 +12,7 @@ CONFIG ?= Release
 .PHONY: chart
 .PHONY: bench-sessions
 .PHONY: sim-mutants
+.PHONY: local-up local-down
 
 all: build
 
@@ -55,8 +56,18 @@ chart:
 	tools/helm.sh lint charts/raftex-operator --strict
 	tools/helm.sh package charts/raftex-operator --destination dist
 
+# The whole mission on the local platform with the real kubectl (KEEP=1 leaves it running); see README "make demo".
 demo:
-	@echo "make demo: coming with the local platform (see README)."
+	tools/demo.sh
+
+# The local platform alone: API server, controllers, process kubelet and operator (kubeconfig in .raftex-local/).
+local-up:
+	dotnet build operator/Raftex.Local.Cli -c $(CONFIG) -nologo -v quiet
+	for p in node/Raftex.Node node/Raftex.Agents operator/Raftex.Operator; do dotnet build $$p -c $(CONFIG) -nologo -v quiet || exit 1; done
+	dotnet operator/Raftex.Local.Cli/bin/$(CONFIG)/net10.0/raftex.dll local up --configuration $(CONFIG)
+
+local-down:
+	dotnet operator/Raftex.Local.Cli/bin/$(CONFIG)/net10.0/raftex.dll local down
 
 clean:
 	dotnet clean Cluster.sln -nologo

@@ -14,6 +14,7 @@ LAYERS=(
   "simulation:tests/Raftex.Simulation.Tests"
   "cluster:tests/Raftex.Cluster.Tests tests/Raftex.Agents.Tests"
   "operator:tests/Raftex.ApiServer.Tests tests/Raftex.Controllers.Tests tests/Raftex.Local.Tests tests/Raftex.Operator.Tests"
+  "e2e:tests/Raftex.E2E.Tests"
   "chart:tests/Raftex.Chart.Tests"
 )
 

@@ -47,8 +47,14 @@ public sealed class ProcessKubelet(IKubernetes client, KubeletOptions options, I
 
     private async Task StopAllAsync()
     {
+        // Clients before servers: pods outside StatefulSets (agents) stop first, so they can finish (cancel their orders)
+        // against the exchange nodes that are still up; then the StatefulSet pods.
         var all = _sandboxes.Values.ToList();
-        await Task.WhenAll(all.Select(s => s.TerminateAsync(Grace(s.Pod, options.ShutdownGracePeriod)))).ConfigureAwait(false);
+        foreach (var wave in all.GroupBy(s => s.Pod.Metadata.OwnerReferences?.Any(o => o.Kind == "StatefulSet") == true).OrderBy(g => g.Key))
+        {
+            await Task.WhenAll(wave.Select(s => s.TerminateAsync(Grace(s.Pod, options.ShutdownGracePeriod)))).ConfigureAwait(false);
+        }
+
         foreach (var sandbox in all)
         {
             sandbox.RemoveDirectory();
