@@ -105,10 +105,17 @@ internal static class TableView
 
                     return $"{ready}/{total}";
                 }));
-                columns.Add(new Column("Status", "string", "Pod phase.", 0, o =>
-                    o["metadata"]?["deletionTimestamp"] is not null ? "Terminating" : (string?)o["status"]?["phase"] ?? "Pending"));
+                columns.Add(new Column("Status", "string", "Pod phase, or why a container is not running.", 0, o => PodStatus(o)));
                 columns.Add(new Column("Restarts", "integer", "Container restarts.", 0, o =>
                     (o["status"]?["containerStatuses"] as JsonArray)?.Sum(c => JsonPaths.Int(c?["restartCount"]) ?? 0) ?? 0));
+                columns.Add(new Column("IP", "string", "Pod IP.", 1, o => (string?)o["status"]?["podIP"] ?? "<none>"));
+                columns.Add(new Column("Node", "string", "Node the pod is bound to.", 1, o => (string?)o["spec"]?["nodeName"] ?? "<none>"));
+                break;
+            case ("", "nodes"):
+                columns.Add(new Column("Status", "string", "Ready condition.", 0, o =>
+                    (o["status"]?["conditions"] as JsonArray)?.Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True") == true ? "Ready" : "NotReady"));
+                columns.Add(new Column("Roles", "string", "Node roles.", 0, _ => "<none>"));
+                columns.Add(new Column("Version", "string", "Kubelet version.", 0, o => (string?)o["status"]?["nodeInfo"]?["kubeletVersion"] ?? string.Empty));
                 break;
             case ("apps", "statefulsets"):
                 columns.Add(new Column("Ready", "string", "Ready replicas.", 0, o =>
@@ -129,6 +136,31 @@ internal static class TableView
 
         columns.Add(age);
         return columns;
+    }
+
+    /// <summary>kubectl's pod STATUS: Terminating, else the reason a container waits or terminated, else the phase.</summary>
+    private static string PodStatus(JsonObject pod)
+    {
+        if (pod["metadata"]?["deletionTimestamp"] is not null)
+        {
+            return "Terminating";
+        }
+
+        var status = (string?)pod["status"]?["reason"] ?? (string?)pod["status"]?["phase"] ?? "Pending";
+        foreach (var container in pod["status"]?["containerStatuses"] as JsonArray ?? [])
+        {
+            var state = container?["state"];
+            if ((string?)state?["waiting"]?["reason"] is { Length: > 0 } waiting)
+            {
+                status = waiting;
+            }
+            else if (state?["terminated"] is { } terminated)
+            {
+                status = (string?)terminated["reason"] is { Length: > 0 } reason ? reason : $"ExitCode:{JsonPaths.Int(terminated["exitCode"]) ?? 0}";
+            }
+        }
+
+        return status;
     }
 
     private static JsonNode? Cell(JsonObject obj, string path, string type, DateTimeOffset now)
