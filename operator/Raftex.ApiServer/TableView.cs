@@ -108,6 +108,7 @@ internal static class TableView
                 columns.Add(new Column("Status", "string", "Pod phase, or why a container is not running.", 0, o => PodStatus(o)));
                 columns.Add(new Column("Restarts", "integer", "Container restarts.", 0, o =>
                     (o["status"]?["containerStatuses"] as JsonArray)?.Sum(c => JsonPaths.Int(c?["restartCount"]) ?? 0) ?? 0));
+                columns.Add(age);
                 columns.Add(new Column("IP", "string", "Pod IP.", 1, o => (string?)o["status"]?["podIP"] ?? "<none>"));
                 columns.Add(new Column("Node", "string", "Node the pod is bound to.", 1, o => (string?)o["spec"]?["nodeName"] ?? "<none>"));
                 break;
@@ -115,6 +116,7 @@ internal static class TableView
                 columns.Add(new Column("Status", "string", "Ready condition.", 0, o =>
                     (o["status"]?["conditions"] as JsonArray)?.Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True") == true ? "Ready" : "NotReady"));
                 columns.Add(new Column("Roles", "string", "Node roles.", 0, _ => "<none>"));
+                columns.Add(age);
                 columns.Add(new Column("Version", "string", "Kubelet version.", 0, o => (string?)o["status"]?["nodeInfo"]?["kubeletVersion"] ?? string.Empty));
                 break;
             case ("apps", "statefulsets"):
@@ -134,7 +136,12 @@ internal static class TableView
                 break;
         }
 
-        columns.Add(age);
+        // kubectl's order: Age after the built-in summary columns, before the wide ones (pods) or the version (nodes).
+        if (!columns.Contains(age))
+        {
+            columns.Add(age);
+        }
+
         return columns;
     }
 

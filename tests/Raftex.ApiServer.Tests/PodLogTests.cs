@@ -13,7 +13,7 @@ public sealed class PodLogTests : IDisposable
     private string LogOf(string ns, string pod, string container) => Path.Combine(_dir, $"{ns}_{pod}_{container}.log");
 
     [Fact]
-    public async Task Kubectl_logs_reads_the_container_log_whole_or_its_tail_and_names_the_container_choices()
+    public async Task Kubectl_logs_reads_the_container_log_whole_or_its_tail_and_refuses_an_unnamed_container_of_a_two_container_pod()
     {
         await using var s = await TestServer.StartAsync(new ApiServerOptions { PodLogs = LogOf });
         await s.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("web-0", new() { ["app"] = "web" }), "default");
@@ -27,9 +27,12 @@ public sealed class PodLogTests : IDisposable
         Assert.Equal("one\ntwo\nthree\n", await kubectl.OkAsync("logs", "web-0"));
         Assert.Equal("two\nthree\n", await kubectl.OkAsync("logs", "web-0", "--tail=2"));
         Assert.Equal(string.Empty, await kubectl.OkAsync("logs", "web-0", "--tail=0"));
-        var (code, _, error) = await kubectl.RunAsync("logs", "two-0");
-        Assert.NotEqual(0, code);
-        Assert.Contains("a container name must be specified for pod two-0, choose one of:", error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(LogOf("default", "two-0", "sidecar"), "from the sidecar\n");
+        Assert.Equal("from the sidecar\n", await kubectl.OkAsync("logs", "two-0", "-c", "sidecar"));
+        // kubectl picks a container itself; a client that names none gets the server's list of choices.
+        var (status, body) = await s.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/two-0/log");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains($"a container name must be specified for pod two-0, choose one of: [{container} sidecar]", (string?)body?["message"], StringComparison.Ordinal);
         var (badCode, _, badError) = await kubectl.RunAsync("logs", "web-0", "-c", "nope");
         Assert.NotEqual(0, badCode);
         Assert.Contains("container nope is not valid for pod web-0", badError, StringComparison.Ordinal);
