@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the whole mission on one machine, driven by the real kubectl against the local platform.
 # Builds, starts `raftex local up`, applies the CRDs and an ExchangeCluster, trades with an AgentFleet, partitions the
-# leader with a ChaosExperiment, rolls every pod, prints a summary from what the cluster reports, and stops everything.
+# leader with a ChaosExperiment, rolls every pod, delays a follower, prints a summary from what the cluster reports, and stops everything.
 #   KEEP=1      leave the platform running at the end (prints the kubectl setup and how to stop it)
 #   STATE=DIR   state directory (default .raftex-local)   API_PORT=N  API server port (default 16443)
 #   POD_NETWORK=127.X  pod IPs (default 127.77)            CONFIG=Debug|Release (default Release)
@@ -70,7 +70,7 @@ wait_until() {
 }
 
 xc() { kubectl get xc demo -o "jsonpath=$1"; }
-chaos() { kubectl get chaosexperiment partition-leader -o "jsonpath=$1"; }
+chaos() { kubectl get chaosexperiment "${EXPERIMENT:-partition-leader}" -o "jsonpath=$1"; }
 cluster_line='xc "replicas {.status.replicas}/{.spec.replicas} ready {.status.readyReplicas} leader {.status.leader.pod} term {.status.term} phase {.status.phase}"'
 pods_line='kubectl get pods -l raftex.io/cluster=demo --no-headers | awk "{printf \"%s %s %s r%s | \", \$1, \$2, \$3, \$4}"'
 agents_line() { kubectl logs deploy/traders-0 --tail=1 2>/dev/null | sed 's/^\[ *[0-9]*s\] *//'; }
@@ -128,12 +128,25 @@ wait_until "rollout complete: every pod restarted at the new revision" $(( 3 * (
 run kubectl get pods -l raftex.io/cluster=demo
 ROLL_EVENTS=$(kubectl get events --field-selector involvedObject.name=demo -o jsonpath='{range .items[*]}{.reason} {.message}{"\n"}{end}' | grep -E '^(PodEvicted|TransferLeadership)' || true)
 
+step "Chaos again: delay a follower for 5 s; its probe starts from the balance the rollout left"
+run kubectl apply -f $DEMO/chaos-delay-after-rollout.yaml || fail "kubectl apply of the second ChaosExperiment failed"
+wait_until "ChaosExperiment delay-follower has a verdict" $(( 30 * ELECTION_S + 90 )) \
+  '[[ -n $(EXPERIMENT=delay-follower chaos "{.status.verdict}") ]]' \
+  'EXPERIMENT=delay-follower chaos "phase {.status.phase} target {.status.target} verdict {.status.verdict}"'
+run kubectl get chaosexperiments
+SECOND_VERDICT=$(EXPERIMENT=delay-follower chaos '{.status.verdict}')
+[[ $SECOND_VERDICT == Pass ]] || fail "chaos verdict $SECOND_VERDICT: $(EXPERIMENT=delay-follower chaos '{.status.reason}')"
+AFTER_ROLLOUT=$(EXPERIMENT=delay-follower chaos '{.status.probe.baseline}')
+
 step "Summary"
 AGENTS=$(agents_line)
 ACK=$(chaos '{.status.probe.acknowledged}'); ACK_SUM=$(chaos '{.status.probe.acknowledgedSum}')
 BASELINE=$(chaos '{.status.probe.baseline}'); BALANCE=$(chaos '{.status.probe.balance}')
 FAILED=$(chaos '{.status.probe.failed}'); UNKNOWN=$(chaos '{.status.probe.unknown}')
+# Only the probe writes to its account: the partition's deposits must all be there after the partition (its verdict),
+# after the rollout (the second experiment's starting balance) and after the second experiment (its verdict).
 LOST=$(( BASELINE + ACK_SUM - BALANCE )); (( LOST < 0 )) && LOST=0
+LOST_ROLLOUT=$(( BALANCE - AFTER_ROLLOUT )); (( LOST_ROLLOUT < 0 )) && LOST_ROLLOUT=0
 cat <<SUMMARY
   cluster          $(eval "$cluster_line"), commit index $(xc '{.status.commitIndex}')
   leaders          $FIRST_LEADER (term $FIRST_TERM) -> $(xc '{.status.leader.pod}') (term $(xc '{.status.term}'))
@@ -142,10 +155,13 @@ cat <<SUMMARY
                    $(chaos '{.status.reason}')
   rollout          revision $OLD_REVISION -> $(xc '{.status.currentRevision}'), leader before $LEADER_BEFORE_ROLL; steps:
 $(sed 's/^/                     /' <<<"$ROLL_EVENTS")
+  second chaos     $(EXPERIMENT=delay-follower chaos '{.spec.action}') of follower $(EXPERIMENT=delay-follower chaos '{.status.target}'): verdict $SECOND_VERDICT, recovery $(EXPERIMENT=delay-follower chaos '{.status.recoverySeconds}') s
   lost acknowledged writes (chaos probe): $LOST   ($ACK acknowledged deposits summing to $ACK_SUM; balance $BALANCE over baseline $BASELINE; $FAILED refused, unknown ${UNKNOWN:-[]})
+  lost in the rollout (chaos probe): $LOST_ROLLOUT   (balance $BALANCE after the partition, $AFTER_ROLLOUT after the rollout)
   elapsed          $(( $(date +%s) - STARTED )) s
 SUMMARY
 (( LOST == 0 )) || fail "$LOST units of acknowledged deposits are missing from the probe balance"
+(( LOST_ROLLOUT == 0 )) || fail "$LOST_ROLLOUT units of acknowledged deposits went missing during the rollout"
 
 if [[ $KEEP == 1 ]]; then
   step "The platform keeps running (KEEP=1)"

@@ -38,6 +38,8 @@ public sealed class DemoTests
             Assert.True(steps.Where(x => x != "transfer").Order().SequenceEqual(["demo-0", "demo-1", "demo-2"]), $"rollout steps {string.Join(", ", steps)}:\n{output}");
             Assert.True(!steps.Contains("transfer") || steps.IndexOf("transfer") == steps.Count - 2, $"rollout steps {string.Join(", ", steps)}:\n{output}");
             Shows(@"lost acknowledged writes \(chaos probe\): 0 +\([1-9][0-9]* acknowledged deposits");
+            Shows(@"second chaos +Delay of follower \S+: verdict Pass");
+            Shows(@"lost in the rollout \(chaos probe\): 0 +\(balance [1-9][0-9]* after the partition");
             Shows("raftex local down: stopped");
             Assert.Empty(PodNetwork.Listeners(network + "."));
         }
