@@ -89,6 +89,8 @@ step "Starting the local platform"
 run "${RAFTEX[@]}" local up "${LOCAL_ARGS[@]}" || fail "raftex local up failed"
 UP=1
 run kubectl version 2>/dev/null | sed 's/^/  /'
+wait_until "the kubelet's node is Ready" 30 \
+  '[[ $(kubectl get nodes -o "jsonpath={.items[0].status.conditions[?(@.type==\"Ready\")].status}") == True ]]' 'echo "waiting for the kubelet to register its node"'
 run kubectl get nodes
 
 step "Registering the custom resources"
