@@ -2,7 +2,8 @@ using System.Globalization;
 using Raftex.Exchange;
 
 // Memory and snapshot bytes per idle order session, with the node's session settings (window 1024, timeout 10 min):
-// N sessions registered and abandoned, either without a command or after one command each.
+// N sessions registered and abandoned, either without a command or after one command each; the snapshot in the full-window
+// layout (version 1, written while the entry format is 1) and in the compact one (version 3, from entry format 3 on).
 const int Window = 1024;
 var config = new ExchangeConfig(
     ["USD", "BTC"], [new InstrumentSpec("BTC-USD", 1, 0, 1, 1, 1, 1_000_000, 100_000, 0)], SessionTimeout: 600_000, SessionWindow: Window, ClientIdRetention: 3_600_000);
@@ -32,15 +33,32 @@ foreach (var sessions in new[] { 10_000, 100_000 })
 
         var full = Measure(machine);
         GC.KeepAlive(machine);
+
+        // The same state once the cluster has raised the entry format to 3: snapshot version 3, compact sessions.
+        var raisedEmpty = new ExchangeStateMachine(config);
+        RaiseToCompactSnapshots(raisedEmpty, 1);
+        RaiseToCompactSnapshots(machine, ++index);
+        var compact = SnapshotBytes(machine) - SnapshotBytes(raisedEmpty);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"sessions={sessions} commands_each={commands} memory_bytes_per_session={(full.Memory - empty.Memory) / sessions} engine_session_bytes_per_session={machine.SessionBytes / sessions} snapshot_bytes_per_session={(full.Snapshot - empty.Snapshot) / sessions} (snapshot layout v{machine.WrittenSnapshotVersion}: full window of {Window} slots per session)"));
+            $"sessions={sessions} commands_each={commands} memory_bytes_per_session={(full.Memory - empty.Memory) / sessions} engine_session_bytes_per_session={machine.SessionBytes / sessions} snapshot_bytes_per_session_v1={(full.Snapshot - empty.Snapshot) / sessions} (full window of {Window} slots) snapshot_bytes_per_session_v{machine.WrittenSnapshotVersion}={compact / (double)sessions:F1} (compact, entry format {machine.EntryFormatVersion})"));
     }
 }
 
-static (long Memory, long Snapshot) Measure(ExchangeStateMachine machine)
+void RaiseToCompactSnapshots(ExchangeStateMachine machine, long logIndex)
 {
-    var memory = GC.GetTotalMemory(forceFullCollection: true);
+    var n = CommandCodec.EncodeSetEntryFormat(entry, 1, CommandCodec.CompactSnapshotFormatVersion);
+    machine.Apply(logIndex, entry.AsSpan(0, n), result);
+    if (result.Code != ResultCode.Accepted)
+    {
+        throw new InvalidOperationException($"raising the entry format was refused: {result.Reason}");
+    }
+}
+
+static (long Memory, long Snapshot) Measure(ExchangeStateMachine machine) => (GC.GetTotalMemory(forceFullCollection: true), SnapshotBytes(machine));
+
+static long SnapshotBytes(ExchangeStateMachine machine)
+{
     using var stream = new MemoryStream();
     machine.WriteSnapshot(stream);
-    return (memory, stream.Length);
+    return stream.Length;
 }

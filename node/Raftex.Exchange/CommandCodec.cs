@@ -7,7 +7,9 @@ namespace Raftex.Exchange;
 /// <summary>
 /// The compact little-endian binary codec of log entries: a 26-byte envelope header followed by a fixed-size payload per
 /// command type. Format version 1 is exactly that; version 2 adds a 4-byte CRC32C trailer over every preceding byte, so a
-/// replica can tell an entry damaged between the proposing leader and its own apply from a genuine command.
+/// replica can tell an entry damaged between the proposing leader and its own apply from a genuine command. Version 3
+/// entries are laid out as version 2; a cluster raised to it writes snapshot version 3 (compact sessions), which only a
+/// binary that applies entry format 3 reads.
 /// </summary>
 public static class CommandCodec
 {
@@ -17,13 +19,19 @@ public static class CommandCodec
     /// <summary>Version 2: the version 1 layout followed by a CRC32C (little-endian) of all preceding entry bytes.</summary>
     public const byte ChecksummedFormatVersion = 2;
 
+    /// <summary>
+    /// Version 3: entries as version 2 (CRC32C trailer). What it adds is the promise that every member reads snapshot
+    /// version 3, so from it on snapshots carry sessions in the compact layout.
+    /// </summary>
+    public const byte CompactSnapshotFormatVersion = 3;
+
     /// <summary>The lowest entry format version this build applies.</summary>
     public const byte MinFormatVersion = 1;
 
     /// <summary>The highest entry format version this build applies (and can write).</summary>
-    public const byte MaxFormatVersion = 2;
+    public const byte MaxFormatVersion = 3;
 
-    /// <summary>Size of the version 2 CRC32C trailer.</summary>
+    /// <summary>Size of the CRC32C trailer of versions 2 and 3.</summary>
     public const int ChecksumSize = 4;
 
     /// <summary>Every entry format version this build applies, ascending.</summary>
@@ -34,6 +42,9 @@ public static class CommandCodec
     /// error on an unsupported version (rolling upgrades); the state machine itself rejects such an entry deterministically.
     /// </summary>
     public static bool Supports(uint formatVersion) => formatVersion is >= MinFormatVersion and <= MaxFormatVersion;
+
+    /// <summary>Whether entries of a supported format version end in the CRC32C trailer (every version from 2 on).</summary>
+    public static bool IsChecksummed(uint formatVersion) => formatVersion is >= ChecksummedFormatVersion and <= MaxFormatVersion;
 
     /// <summary>version u8, type u8, log time i64, session id i64, session sequence i64.</summary>
     public const int HeaderSize = 26;
@@ -150,8 +161,8 @@ public static class CommandCodec
 
         if (entry[0] != FormatVersion)
         {
-            // Version 1 (the hot path) falls straight through; only version 2 pays for its trailer.
-            if (entry[0] != ChecksummedFormatVersion)
+            // Version 1 (the hot path) falls straight through; only the checksummed versions pay for their trailer.
+            if (!IsChecksummed(entry[0]))
             {
                 reason = RejectReason.UnsupportedVersion;
                 return false;
@@ -239,8 +250,8 @@ public static class CommandCodec
 
     /// <summary>
     /// The leader's stamp on an encoded, unstamped command (the version 1 layout the Encode methods write): sets the format
-    /// version and the log time. Version 1 rewrites <paramref name="command"/> in place and returns it; version 2 returns a
-    /// new array with the CRC32C trailer. Input too short for a header is stamped as far as it goes, never refused, so a
+    /// version and the log time. Version 1 rewrites <paramref name="command"/> in place and returns it; versions 2 and 3
+    /// return a new array with the CRC32C trailer. Input too short for a header is stamped as far as it goes, never refused, so a
     /// malformed forwarded command becomes a deterministic reject on every replica rather than a fault of the leader.
     /// </summary>
     public static byte[] Stamp(byte[] command, byte version, long time)
@@ -258,7 +269,8 @@ public static class CommandCodec
         }
 
         var entry = command;
-        if (version == ChecksummedFormatVersion)
+        var checksummed = IsChecksummed(version);
+        if (checksummed)
         {
             entry = new byte[command.Length + ChecksumSize];
             command.AsSpan().CopyTo(entry);
@@ -270,7 +282,7 @@ public static class CommandCodec
             BinaryPrimitives.WriteInt64LittleEndian(entry.AsSpan(2), time);
         }
 
-        if (version == ChecksummedFormatVersion)
+        if (checksummed)
         {
             var body = entry.AsSpan(0, command.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(command.Length), Crc32C(body));
@@ -281,7 +293,7 @@ public static class CommandCodec
 
     /// <summary>
     /// Whether this build can apply an entry at all, as opposed to rejecting it deterministically. False, with the reason,
-    /// for an unsupported format version, a version 2 entry whose checksum does not match (this replica's copy is damaged:
+    /// for an unsupported format version, a checksummed (version 2 or 3) entry whose checksum does not match (this replica's copy is damaged:
     /// a reject here alone would diverge) and a raise of the entry format to a version this build does not support. A node
     /// stops applying on such an entry. Anything else, however malformed, is for the state machine to reject identically
     /// on every replica. Empty entries (no command) are applicable.
@@ -295,7 +307,7 @@ public static class CommandCodec
         }
 
         var version = entry[0];
-        if (version == ChecksummedFormatVersion)
+        if (IsChecksummed(version))
         {
             if (entry.Length <= ChecksumSize)
             {

@@ -6,16 +6,20 @@ namespace Raftex.Exchange;
 /// <summary>
 /// Versioned binary snapshot: "RFXS", u16 version, i64 body length, body, u64 checksum of the body.
 /// Version 2 adds the entry format version in force (u8) and the log index that set it (i64) after the state hash;
-/// version 1 snapshots restore with format 1 set at index 0.
-/// While the entry format is still 1 the version 1 layout is written, so a binary that reads only version 1 snapshots keeps
-/// working in a mixed cluster during a rolling upgrade, until the format is raised (which needs every member upgraded).
+/// version 1 snapshots restore with format 1 set at index 0. Version 3 writes sessions compactly: per session its id, the log
+/// time since it was last active and its highest sequence as varints, then only the reply slots it actually holds (a varint
+/// count, then per slot the distance below the highest sequence, code, reason and order id), so an idle session costs a few
+/// bytes instead of a whole window of empty slots.
+/// The layout written follows the entry format in force: version 1 while it is 1, version 2 while it is 2, version 3 from
+/// entry format 3 on. A binary that reads only older snapshots thus keeps working in a mixed cluster during a rolling
+/// upgrade, until the format is raised (which needs every member to report support for it).
 /// The body is written in a canonical order (accounts by id, orders in book priority, client ids and sessions in expiry order),
 /// never in hash-map order, so equal states give equal bytes.
 /// </summary>
 public sealed partial class ExchangeStateMachine
 {
     /// <summary>The newest snapshot format this build writes and reads.</summary>
-    public const ushort SnapshotVersion = 2;
+    public const ushort SnapshotVersion = 3;
 
     /// <summary>The oldest snapshot format this build still reads.</summary>
     public const ushort MinSnapshotVersion = 1;
@@ -42,8 +46,13 @@ public sealed partial class ExchangeStateMachine
     /// <summary>A 64-bit digest of the full state (the checksum of the canonical snapshot body).</summary>
     public ulong Digest() => Checksum(SnapshotBody(WrittenSnapshotVersion));
 
-    /// <summary>The snapshot version <see cref="WriteSnapshot"/> writes for the current state: 1 while the entry format is 1, else 2.</summary>
-    public ushort WrittenSnapshotVersion => _entryFormatVersion == CommandCodec.FormatVersion ? MinSnapshotVersion : SnapshotVersion;
+    /// <summary>The snapshot version <see cref="WriteSnapshot"/> writes for the current state: the entry format version in force (1, 2 or 3).</summary>
+    public ushort WrittenSnapshotVersion => _entryFormatVersion switch
+    {
+        CommandCodec.FormatVersion => 1,
+        CommandCodec.ChecksummedFormatVersion => 2,
+        _ => SnapshotVersion,
+    };
 
     /// <summary>Rebuilds a state machine from a snapshot; throws <see cref="SnapshotFormatException"/> if it is not a valid one.</summary>
     public static ExchangeStateMachine Restore(Stream source)
@@ -91,7 +100,7 @@ public sealed partial class ExchangeStateMachine
         {
             return FromBody(body, version);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidDataException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidDataException or FormatException)
         {
             throw new SnapshotFormatException($"snapshot body is inconsistent: {e.Message}", e);
         }
@@ -160,6 +169,12 @@ public sealed partial class ExchangeStateMachine
             w.Write(_sessionIndex.Count);
             for (var s = _sessionHead; s >= 0; s = _sessionNext[s])
             {
+                if (version >= 3)
+                {
+                    WriteCompactSession(w, s);
+                    continue;
+                }
+
                 w.Write(_sessionId[s]);
                 w.Write(_sessionLastActive[s]);
                 w.Write(_sessionHighest[s]);
@@ -176,6 +191,72 @@ public sealed partial class ExchangeStateMachine
         }
 
         return stream.ToArray();
+    }
+
+    // Slots go in order of (sequence - 1) mod window, the same for a full-window cache (index k holds sequence ≡ k) and a
+    // shorter one (index i & (length - 1) holds sequence i), so equal sessions give equal bytes whatever their cache length.
+    private void WriteCompactSession(BinaryWriter w, int s)
+    {
+        var highest = _sessionHighest[s];
+        w.Write7BitEncodedInt64(_sessionId[s]);
+        w.Write7BitEncodedInt64(_logTime - _sessionLastActive[s]);
+        w.Write7BitEncodedInt64(highest);
+        if (_sessionSlots[s] is not { } cache)
+        {
+            w.Write7BitEncodedInt(0);
+            return;
+        }
+
+        var held = 0;
+        foreach (var slot in cache)
+        {
+            held += slot.Sequence != 0 ? 1 : 0;
+        }
+
+        w.Write7BitEncodedInt(held);
+        for (var i = 1; i <= cache.Length; i++)
+        {
+            var slot = cache[i & (cache.Length - 1)];
+            if (slot.Sequence != 0)
+            {
+                w.Write7BitEncodedInt64(highest - slot.Sequence);
+                w.Write((byte)slot.Code);
+                w.Write((byte)slot.Reason);
+                w.Write7BitEncodedInt64(slot.OrderId);
+            }
+        }
+    }
+
+    private void ReadCompactSession(BinaryReader r)
+    {
+        var id = ReadVarint(r, "session id", 1, long.MaxValue);
+        if (_sessionIndex.Get(id) >= 0)
+        {
+            throw new InvalidDataException($"session {id} is repeated");
+        }
+
+        var s = AllocateSession(id);
+        _sessionLastActive[s] = _logTime - ReadVarint(r, "session idle time", 0, _logTime);
+        var highest = _sessionHighest[s] = ReadVarint(r, "highest session sequence", 0, long.MaxValue);
+        var held = r.Read7BitEncodedInt();
+        if (held < 0 || held > Math.Min(highest, _sessionWindow))
+        {
+            throw new InvalidDataException($"session {_sessionId[s]} holds {held} reply slots; at most min(highest sequence {highest}, window {_sessionWindow}) fit");
+        }
+
+        for (var i = 0; i < held; i++)
+        {
+            var sequence = highest - ReadVarint(r, "reply slot distance", 0, highest - 1);
+            var slot = new SessionSlot { Sequence = sequence, Code = (ResultCode)r.ReadByte(), Reason = (RejectReason)r.ReadByte(), OrderId = r.Read7BitEncodedInt64() };
+            if (SlotFor(s, sequence).Sequence != 0)
+            {
+                throw new InvalidDataException($"session {_sessionId[s]} holds two reply slots at the position of sequence {sequence}");
+            }
+
+            StoreSlot(s, sequence, slot);
+        }
+
+        LinkSessionAtTail(s);
     }
 
     /// <summary>What a full window's slot <paramref name="k"/> would hold: the remembered result whose sequence ≡ k (mod window).</summary>
@@ -323,6 +404,12 @@ public sealed partial class ExchangeStateMachine
         var sessions = ReadCount(r);
         for (var i = 0; i < sessions; i++)
         {
+            if (version >= 3)
+            {
+                m.ReadCompactSession(r);
+                continue;
+            }
+
             var s = m.AllocateSession(r.ReadInt64());
             m._sessionLastActive[s] = r.ReadInt64();
             m._sessionHighest[s] = r.ReadInt64();
@@ -392,6 +479,17 @@ public sealed partial class ExchangeStateMachine
         }
 
         return new ExchangeConfig(assets, instruments, r.ReadInt64(), r.ReadInt32(), r.ReadInt64());
+    }
+
+    private static long ReadVarint(BinaryReader r, string what, long min, long max)
+    {
+        var value = r.Read7BitEncodedInt64();
+        if (value < min || value > max)
+        {
+            throw new InvalidDataException($"{what} {value} is outside {min}..{max}");
+        }
+
+        return value;
     }
 
     private static int ReadCount(BinaryReader r)

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -7,7 +6,7 @@ namespace Raftex.Node;
 /// <summary>
 /// Every gRPC service's handlers run inside this: a call the client cancelled or let run past its deadline is normal, so it
 /// is logged at debug and counted (raftex_client_calls_ended_total by reason) instead of surfacing as a handler error with a
-/// stack trace; a request-stream message that is not valid protobuf is INVALID_ARGUMENT with a short message.
+/// stack trace. (A request that is not valid protobuf is INVALID_ARGUMENT from the marshaller: <see cref="ParseCheckedServiceMethodProvider{TService}"/>.)
 /// </summary>
 internal sealed class CallOutcomeInterceptor(NodeMetrics metrics, ILogger<CallOutcomeInterceptor> logger) : Interceptor
 {
@@ -38,10 +37,6 @@ internal sealed class CallOutcomeInterceptor(NodeMetrics metrics, ILogger<CallOu
             }
 
             return result;
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "a request message is not valid protobuf"));
         }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException or IOException)
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using Raftex.Node;
 using Raftex.Raft.Storage;
@@ -71,6 +72,10 @@ builder.Services.AddGrpc(o =>
     o.Interceptors.Add<CallOutcomeInterceptor>();
 }).AddServiceOptions<PeerService>(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
 builder.Services.AddGrpcHealthChecks().AddCheck("raft", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+// After every AddGrpc (the health checks add it again): the only method provider, so a body that is not valid protobuf
+// is INVALID_ARGUMENT on every service, unary calls included.
+builder.Services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
+builder.Services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(ParseCheckedServiceMethodProvider<>));
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddMeter(NodeMetrics.MeterName)
     .AddView(instrument => instrument.Unit == "s" ? new ExplicitBucketHistogramConfiguration { Boundaries = NodeMetrics.SecondsBuckets } : null)

@@ -23,13 +23,13 @@ public sealed class EntryFormatTests
         {
             var status = (await cluster.StatusAsync(id))!;
             Assert.Equal(1u, status.EntryFormatVersion);
-            Assert.Equal([1u, 2u], status.SupportedEntryFormatVersions);
+            Assert.Equal([1u, 2u, 3u], status.SupportedEntryFormatVersions);
         }
 
         var admin = cluster.Admin(leader);
-        var tooNew = await admin.SetEntryFormatVersionAsync(3);
+        var tooNew = await admin.SetEntryFormatVersionAsync(4);
         Assert.Equal(AdminOutcome.Rejected, tooNew.Outcome);
-        Assert.Contains("version 3 is not supported by this binary", tooNew.Detail, StringComparison.Ordinal);
+        Assert.Contains("version 4 is not supported by this binary", tooNew.Detail, StringComparison.Ordinal);
 
         using var client = new ExchangeClient(cluster.ClientOptions());
         var before = await client.DepositAsync(History.Deposit(4242, 777_001, "USD", 1_000_000_000));

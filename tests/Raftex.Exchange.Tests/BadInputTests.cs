@@ -38,7 +38,7 @@ public sealed class BadInputTests
     public void Unknown_format_version_and_unknown_command_type_are_rejected_with_their_reasons()
     {
         var driver = new ExchangeDriver();
-        foreach (var version in new byte[] { 0, 3, 255 })
+        foreach (var version in new byte[] { 0, 4, 255 })
         {
             var entry = (byte[])ValidEntries[1].Clone();
             entry[0] = version;

@@ -40,15 +40,16 @@ public sealed class CommandCodecTests
     }
 
     [Fact]
-    public void Versions_one_and_two_are_supported_and_nothing_else()
+    public void Versions_one_to_three_are_supported_and_nothing_else()
     {
-        Assert.Equal(new byte[] { 1, 2 }, CommandCodec.SupportedFormatVersions);
+        Assert.Equal(new byte[] { 1, 2, 3 }, CommandCodec.SupportedFormatVersions);
         Assert.Equal(CommandCodec.MinFormatVersion, CommandCodec.SupportedFormatVersions[0]);
         Assert.Equal(CommandCodec.MaxFormatVersion, CommandCodec.SupportedFormatVersions[^1]);
         Assert.True(CommandCodec.Supports(1));
         Assert.True(CommandCodec.Supports(2));
+        Assert.True(CommandCodec.Supports(3));
         Assert.False(CommandCodec.Supports(0));
-        Assert.False(CommandCodec.Supports(3));
+        Assert.False(CommandCodec.Supports(4));
         Assert.False(CommandCodec.Supports(258));
     }
 }

@@ -46,17 +46,20 @@ public sealed class EntryFormatTests
 
     [Theory]
     [MemberData(nameof(CommandCodecTests.Commands), MemberType = typeof(CommandCodecTests))]
-    public void Every_command_round_trips_through_a_version_2_stamp(Command command)
+    public void Every_command_round_trips_through_a_version_2_and_a_version_3_stamp(Command command)
     {
-        var encoded = Encoded(command);
-        var entry = CommandCodec.Stamp(encoded, CommandCodec.ChecksummedFormatVersion, time: 123_456);
-        Assert.Equal(encoded.Length + CommandCodec.ChecksumSize, entry.Length);
-        Assert.True(entry.Length <= CommandCodec.MaxStampedEntrySize);
-        Assert.Equal(CommandCodec.Crc32C(entry.AsSpan(0, encoded.Length)), BitConverter.ToUInt32(entry, encoded.Length));
-        Assert.True(CommandCodec.CanApply(entry, out var why), why);
-        Assert.True(CommandCodec.TryDecode(entry, out var decoded, out var reason));
-        Assert.Equal(RejectReason.None, reason);
-        Assert.Equal(command with { Version = 2, Time = 123_456 }, decoded);
+        foreach (var version in new[] { CommandCodec.ChecksummedFormatVersion, CommandCodec.CompactSnapshotFormatVersion })
+        {
+            var encoded = Encoded(command);
+            var entry = CommandCodec.Stamp(encoded, version, time: 123_456);
+            Assert.Equal(encoded.Length + CommandCodec.ChecksumSize, entry.Length);
+            Assert.True(entry.Length <= CommandCodec.MaxStampedEntrySize);
+            Assert.Equal(CommandCodec.Crc32C(entry.AsSpan(0, encoded.Length)), BitConverter.ToUInt32(entry, encoded.Length));
+            Assert.True(CommandCodec.CanApply(entry, out var why), why);
+            Assert.True(CommandCodec.TryDecode(entry, out var decoded, out var reason));
+            Assert.Equal(RejectReason.None, reason);
+            Assert.Equal(command with { Version = version, Time = 123_456 }, decoded);
+        }
     }
 
     [Fact]
@@ -75,7 +78,7 @@ public sealed class EntryFormatTests
     public void Stamping_an_unsupported_version_is_refused()
     {
         var encoded = Encoded(new Command { Type = CommandType.RegisterSession });
-        Assert.Throws<ArgumentOutOfRangeException>(() => CommandCodec.Stamp(encoded, 3, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CommandCodec.Stamp(encoded, 4, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => CommandCodec.Stamp(encoded, 0, 1));
     }
 
@@ -92,9 +95,11 @@ public sealed class EntryFormatTests
             var damaged = (byte[])entry.Clone();
             damaged[bit / 8] ^= (byte)(1 << (bit % 8));
             Assert.False(CommandCodec.CanApply(damaged, out var reason), $"bit {bit} flipped went unnoticed");
-            Assert.Contains(bit < 8 ? "not supported" : "checksum mismatch", reason, StringComparison.Ordinal);
+            // A flip of the version byte to 3 (also checksummed) is caught by the checksum, which covers that byte too.
+            var unsupported = !CommandCodec.Supports(damaged[0]);
+            Assert.Contains(unsupported ? "not supported" : "checksum mismatch", reason, StringComparison.Ordinal);
             Assert.False(CommandCodec.TryDecode(damaged, out _, out var reject));
-            Assert.Equal(bit < 8 ? RejectReason.UnsupportedVersion : RejectReason.ChecksumMismatch, reject);
+            Assert.Equal(unsupported ? RejectReason.UnsupportedVersion : RejectReason.ChecksumMismatch, reject);
         }
     }
 
@@ -102,17 +107,20 @@ public sealed class EntryFormatTests
     public void A_node_refuses_unknown_versions_and_raises_it_cannot_honour_but_leaves_malformed_commands_to_the_engine()
     {
         var unknown = Encoded(new Command { Type = CommandType.RegisterSession });
-        unknown[0] = 3;
+        unknown[0] = 4;
         Assert.False(CommandCodec.CanApply(unknown, out var reason));
-        Assert.Contains("format version 3 is not supported", reason, StringComparison.Ordinal);
+        Assert.Contains("format version 4 is not supported", reason, StringComparison.Ordinal);
 
-        foreach (var version in new byte[] { 1, 2 })
+        foreach (var version in new byte[] { 1, 2, 3 })
         {
-            var raiseTo3 = CommandCodec.Stamp(Encoded(new Command { Type = CommandType.SetEntryFormat, EntryFormat = 3 }), version, 1);
-            Assert.False(CommandCodec.CanApply(raiseTo3, out reason));
-            Assert.Contains("raises the entry format to version 3", reason, StringComparison.Ordinal);
-            var raiseTo2 = CommandCodec.Stamp(Encoded(new Command { Type = CommandType.SetEntryFormat, EntryFormat = 2 }), version, 1);
-            Assert.True(CommandCodec.CanApply(raiseTo2, out _));
+            var raiseTo4 = CommandCodec.Stamp(Encoded(new Command { Type = CommandType.SetEntryFormat, EntryFormat = 4 }), version, 1);
+            Assert.False(CommandCodec.CanApply(raiseTo4, out reason));
+            Assert.Contains("raises the entry format to version 4", reason, StringComparison.Ordinal);
+            foreach (var supported in new byte[] { 2, 3 })
+            {
+                var raise = CommandCodec.Stamp(Encoded(new Command { Type = CommandType.SetEntryFormat, EntryFormat = supported }), version, 1);
+                Assert.True(CommandCodec.CanApply(raise, out _));
+            }
         }
 
         // Same bytes on every replica give the same reject: these are the engine's to refuse, not reasons to stop.
@@ -157,7 +165,7 @@ public sealed class EntryFormatTests
         Assert.Equal(1, x.Engine.EntryFormatVersion);
         Assert.Equal(0, x.Engine.EntryFormatIndex);
         Assert.Equal(RejectReason.UnsupportedEntryFormat, x.SetEntryFormat(0).Reason);
-        Assert.Equal(RejectReason.UnsupportedEntryFormat, x.SetEntryFormat(3).Reason);
+        Assert.Equal(RejectReason.UnsupportedEntryFormat, x.SetEntryFormat(4).Reason);
         Assert.Equal(1, x.Engine.EntryFormatVersion);
         Assert.Equal(ResultCode.Accepted, x.SetEntryFormat(2).Code);
         var raisedAt = x.Engine.LastAppliedIndex;
@@ -263,7 +271,7 @@ public sealed class EntryFormatTests
         var x = ExchangeDriver.Busy(out _);
         Assert.Equal(1, x.Engine.WrittenSnapshotVersion);
         x.SetEntryFormat(2);
-        Assert.Equal(ExchangeStateMachine.SnapshotVersion, x.Engine.WrittenSnapshotVersion);
+        Assert.Equal(2, x.Engine.WrittenSnapshotVersion);
         var bytes = Snapshot(x.Engine);
         Assert.Equal(2, BitConverter.ToUInt16(bytes, 4));
         var copy = ExchangeStateMachine.Restore(new MemoryStream(bytes));
@@ -280,9 +288,9 @@ public sealed class EntryFormatTests
     public void A_snapshot_claiming_a_newer_version_is_refused_naming_the_versions_read()
     {
         var bytes = Snapshot(ExchangeDriver.Busy(out _).Engine);
-        bytes[4] = 3;
+        bytes[4] = 4;
         var e = Assert.Throws<SnapshotFormatException>(() => ExchangeStateMachine.Restore(new MemoryStream(bytes)));
-        Assert.Contains("version 3", e.Message, StringComparison.Ordinal);
-        Assert.Contains("1 to 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 to 3", e.Message, StringComparison.Ordinal);
     }
 }

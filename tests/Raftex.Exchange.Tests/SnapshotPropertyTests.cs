@@ -17,13 +17,19 @@ public sealed class SnapshotPropertyTests
         from second in Gen.Int[0, commands.Length]
         select (WithSessions(commands, sessionUse), steps, Math.Min(first, second), Math.Max(first, second));
 
-    [Fact]
-    public void Restoring_a_snapshot_at_random_points_continues_with_identical_results_and_hash()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Restoring_a_snapshot_at_random_points_continues_with_identical_results_and_hash(byte entryFormat)
     {
+        // Format 1 writes the full-window session layout (snapshot version 1), format 3 the compact one (version 3).
         CommandStreams.ForEachSeed(SessionStream, 120, (seed, s) =>
         {
             var straight = new ExchangeDriver(Config);
             var restored = new ExchangeDriver(Config);
+            straight.SetEntryFormat(entryFormat);
+            restored.SetEntryFormat(entryFormat);
+            Assert.Equal(entryFormat, restored.Engine.WrittenSnapshotVersion);
             straight.Apply(new Command { Type = CommandType.RegisterSession });
             restored.Apply(new Command { Type = CommandType.RegisterSession });
             for (var i = 0; i < s.Commands.Length; i++)

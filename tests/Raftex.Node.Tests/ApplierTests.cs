@@ -133,22 +133,22 @@ public sealed class ApplierTests : IDisposable
     public async Task An_entry_of_an_unknown_format_version_stops_applying_with_the_version_named()
     {
         var future = Deposit(7, 1, 100, 1);
-        future[0] = 3;
+        future[0] = 4;
         _applier.Enqueue([Normal(1, future)], []);
         var halted = await AppliedOrHalted(1);
         Assert.NotNull(halted);
-        Assert.Contains("entry 1 cannot be applied: format version 3 is not supported", halted, StringComparison.Ordinal);
+        Assert.Contains("entry 1 cannot be applied: format version 4 is not supported", halted, StringComparison.Ordinal);
         Assert.Equal(0, _applier.Applied);
     }
 
     [Fact]
     public async Task A_raise_to_a_version_this_binary_cannot_apply_stops_applying()
     {
-        _applier.Enqueue([Normal(1, Raise(2, 1)), Normal(2, Raise(3, 2))], []);
+        _applier.Enqueue([Normal(1, Raise(2, 1)), Normal(2, Raise(4, 2))], []);
         var halted = await AppliedOrHalted(2);
         Assert.NotNull(halted);
         Assert.Contains("entry 2 cannot be applied", halted, StringComparison.Ordinal);
-        Assert.Contains("raises the entry format to version 3", halted, StringComparison.Ordinal);
+        Assert.Contains("raises the entry format to version 4", halted, StringComparison.Ordinal);
         Assert.Equal(1, _applier.Applied);
         Assert.Equal(new AppliedEntryFormat(2, 1), _applier.EntryFormat);
     }
