@@ -29,7 +29,7 @@ public sealed class RaftStorage : IDisposable
     /// Opens the data directory and recovers. If a crash fell between writing a snapshot file and marking it in
     /// the log, the newer snapshot wins and the mark is completed now, so the log continues right after it.
     /// </summary>
-    /// <exception cref="InvalidDataException">The log marks a snapshot that no snapshot file holds.</exception>
+    /// <exception cref="SnapshotMissingException">The log marks a snapshot that no snapshot file holds.</exception>
     /// <remarks>If the disk is too full to complete the mark, the storage opens with a log that refuses writes (the
     /// failure satisfies <see cref="DiskFull.IsCause"/>) until <see cref="ReopenLog"/> succeeds with space to write it.</remarks>
     public static (RaftStorage Storage, RecoveredState State) Open(string dataDirectory, WalOptions? options = null)
@@ -62,14 +62,12 @@ public sealed class RaftStorage : IDisposable
 
     private static RecoveredState Reconcile(WriteAheadLog log, WalRecovery recovery, SnapshotStore snapshots)
     {
-        var snapshot = snapshots.LoadNewest();
+        var snapshot = snapshots.LoadNewest(out var newestFile);
         var marked = recovery.Snapshot;
         var entries = recovery.Entries;
         if (snapshot.Metadata.Index < marked.Index || (snapshot.Metadata.Index == marked.Index && snapshot.Metadata.Term != marked.Term))
         {
-            throw new InvalidDataException(
-                $"the WAL in '{log.Directory}' starts after snapshot {marked.Index}/{marked.Term}, but the newest snapshot file in " +
-                $"'{snapshots.Directory}' is {snapshot.Metadata.Index}/{snapshot.Metadata.Term}; the entries in between are lost");
+            throw new SnapshotMissingException(log.Directory, marked, snapshots.PathOf(marked), newestFile, snapshot.Metadata);
         }
 
         if (snapshot.Metadata.Index > marked.Index)
@@ -92,7 +90,7 @@ public sealed class RaftStorage : IDisposable
             entries = EntriesAfter(entries, snapshot.Metadata);
         }
 
-        return new RecoveredState(recovery.HardState, snapshot, entries);
+        return new RecoveredState(recovery.HardState, snapshot, entries, recovery.TornTail);
     }
 
     /// <summary>
