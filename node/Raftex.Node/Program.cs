@@ -20,6 +20,7 @@ Raftex.Exchange.ExchangeConfig exchange;
 TokenAuthority auth;
 string? peerSecret;
 IPeerResolver resolver;
+PeerIncarnations incarnations;
 try
 {
     exchange = SymbolsFile.Load(options.SymbolsFile);
@@ -27,16 +28,16 @@ try
     peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
     resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);
     data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId, options.WalSegmentMb * 1024L * 1024);
+    incarnations = new PeerIncarnations(data.Path);
 }
 catch (WalLockedException ex)
 {
     Console.Error.WriteLine($"raftex-node: data directory {options.DataDir} is in use by another process: {ex.Message}");
     return 3;
 }
-catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or PeerResolutionException or WalCorruptionException or WalFormatException or SnapshotCorruptionException)
+catch (Exception ex) when (StartupRefusal.Covers(ex))
 {
-    Console.Error.WriteLine($"raftex-node: cannot start: {ex.Message}");
-    return 3;
+    return StartupRefusal.Report(ex);
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
@@ -79,7 +80,6 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
 var identity = new NodeIdentity(data.ClusterId, options.NodeId, data.Incarnation, options.ClientAddress, options.PeerAddress, peerSecret);
 var metrics = new NodeMetrics();
 var faults = new FaultSet(TimeProvider.System);
-var incarnations = new PeerIncarnations(data.Path);
 var directory = new PeerDirectory(options.Peers);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(identity);
@@ -102,7 +102,18 @@ builder.Services.AddSingleton<PeerService>();
 
 var app = builder.Build();
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Node");
-var host = app.Services.GetRequiredService<RaftHost>();
+RaftHost host;
+try
+{
+    // Restores the exchange state and Raft from the data directory: what it finds there may still be refused.
+    host = app.Services.GetRequiredService<RaftHost>();
+}
+catch (Exception ex) when (StartupRefusal.Covers(ex))
+{
+    data.Dispose();
+    return StartupRefusal.Report(ex);
+}
+
 host.MemberRemoved = id => incarnations.Set(id, null);
 faults.Changed += change => log.LogWarning("Faults: {Change}", change);
 

@@ -13,6 +13,10 @@ public sealed class RaftStorage : IDisposable
     public const string WalDirectoryName = "wal";
     public const string SnapshotDirectoryName = "snap";
 
+    /// <summary>What an operator can do about a data directory that lost or damaged what it needs: let the member start over.</summary>
+    public const string RejoinAdvice =
+        "wipe this data directory and re-add the member (remove it, then add it as a learner with its new incarnation) so it catches up from the leader";
+
     private RaftStorage(WriteAheadLog log, SnapshotStore snapshots)
     {
         Log = log;
@@ -90,7 +94,11 @@ public sealed class RaftStorage : IDisposable
             entries = EntriesAfter(entries, snapshot.Metadata);
         }
 
-        return new RecoveredState(recovery.HardState, snapshot, entries, recovery.TornTail);
+        // The snapshot holds committed state, so commit is at least its index, even when the hard state that said so
+        // did not survive: a crash after the file and before the mark, or a torn tail that kept the mark and cut the
+        // hard state written after it.
+        var hardState = recovery.HardState.Commit < snapshot.Metadata.Index ? recovery.HardState with { Commit = snapshot.Metadata.Index } : recovery.HardState;
+        return new RecoveredState(hardState, snapshot, entries, recovery.TornTail);
     }
 
     /// <summary>

@@ -10,8 +10,7 @@ public sealed class SnapshotMissingException : IOException
         : base($"the WAL in '{walDirectory}' starts after snapshot {marked.Index}/{marked.Term} (index/term), but its file '{expectedFile}' is missing; " +
                (newestFile is null ? "the snapshot directory holds no snapshot file" : $"the newest snapshot file is '{newestFile}' ({newest.Index}/{newest.Term})") +
                $", so the state at index {marked.Index} exists nowhere on this node. Put '{Path.GetFileName(expectedFile)}' back into " +
-               $"'{Path.GetDirectoryName(expectedFile)}' if a copy exists; otherwise wipe this data directory and re-add the member " +
-               "(remove it, then add it as a learner with its new incarnation) so it catches up from the leader")
+               $"'{Path.GetDirectoryName(expectedFile)}' if a copy exists; otherwise {RaftStorage.RejoinAdvice}")
     {
         MarkedSnapshot = marked;
         ExpectedFile = expectedFile;

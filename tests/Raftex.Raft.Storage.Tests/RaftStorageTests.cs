@@ -182,4 +182,28 @@ public sealed class RaftStorageTests
             Assert.Equal(Log.Describe([Log.Entry(5001, 3)]), Log.Describe(state.Entries));
         }
     }
+
+    [Fact]
+    public void A_snapshot_file_beyond_the_recorded_commit_raises_the_recovered_commit_to_its_index()
+    {
+        // A follower installing a leader's snapshot: the file is durable, then the crash takes the mark and the hard
+        // state that would have carried the snapshot's commit. The snapshot is committed state, so commit restarts there.
+        using var dir = new TempDirectory();
+        var (storage, _) = RaftStorage.Open(dir.Path);
+        using (storage)
+        {
+            storage.Log.Save(new HardState(1, 1, 10), Log.Entries(1, 20, 1));
+            storage.Log.Sync();
+        }
+
+        new SnapshotStore(Path.Combine(dir.Path, RaftStorage.SnapshotDirectoryName)).Save(MakeSnapshot(500, 2));
+
+        var (reopened, state) = RaftStorage.Open(dir.Path);
+        using (reopened)
+        {
+            Assert.Equal(new HardState(1, 1, 500), state.HardState);
+            Assert.Empty(state.Entries);
+            Assert.Equal(500, state.LastIndex);
+        }
+    }
 }
