@@ -54,6 +54,9 @@ builder.Logging.SetMinimumLevel(LogLevel.Information);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+// The host logs a failed start (a listen address taken) with a stack trace; the node refuses it in one line instead.
+// It runs no BackgroundService, whose failures the host would log under the same category.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Listen(options.ClientListen, l => l.Protocols = HttpProtocols.Http2);
@@ -170,8 +173,19 @@ lifetime.ApplicationStopping.Register(() =>
 });
 
 host.Start();
+try
+{
+    await app.StartAsync().ConfigureAwait(false);
+}
+catch (IOException ex)
+{
+    // Kestrel binds only now: a listen address another process holds, or one this machine does not have.
+    return StartupRefusal.Report(ex, "free the address or choose another with --client-listen, --peer-listen, --admin-listen or --http-listen");
+}
+
 log.LogInformation(
     "Node {NodeId} of cluster {ClusterId} (incarnation {Incarnation}) listening: client {Client}, peer {Peer}, admin {Admin}, http {Http}",
     options.NodeId, data.ClusterId, data.Incarnation, options.ClientListen, options.PeerListen, options.AdminListen, options.HttpListen);
-await app.RunAsync().ConfigureAwait(false);
+await app.WaitForShutdownAsync().ConfigureAwait(false);
+await app.DisposeAsync().ConfigureAwait(false);
 return 0;

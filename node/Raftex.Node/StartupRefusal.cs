@@ -18,10 +18,11 @@ internal static class StartupRefusal
     public static bool Covers(Exception ex) => ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException
         or InvalidDataException or SnapshotFormatException or PeerResolutionException;
 
-    /// <summary>Writes the one-line refusal and returns the exit code.</summary>
-    public static int Report(Exception ex)
+    /// <summary>Writes the one-line refusal, with <paramref name="advice"/> when the message does not say what to do, and returns the exit code.</summary>
+    public static int Report(Exception ex, string? advice = null)
     {
-        Console.Error.WriteLine($"raftex-node: cannot start: {ex.Message.ReplaceLineEndings(" ")}");
+        var line = advice is null ? ex.Message : $"{ex.Message.TrimEnd('.')}; {advice}";
+        Console.Error.WriteLine($"raftex-node: cannot start: {line.ReplaceLineEndings(" ")}");
         return ExitCode;
     }
 }

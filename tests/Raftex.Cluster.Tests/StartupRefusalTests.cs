@@ -68,10 +68,29 @@ public sealed class StartupRefusalTests
         await history.VerifyAsync(cluster);
     }
 
-    /// <summary>Starts node <paramref name="id"/>, expects the refusal, and returns its one line (no stack trace beside it).</summary>
-    private static string RefusedLine(TestCluster cluster, long id)
+    [Fact]
+    public void A_node_whose_listen_address_another_process_holds_refuses_to_start_naming_it()
     {
-        var process = cluster.Start(id);
+        using var cluster = new TestCluster(1);
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, cluster.Slot(1).HttpPort);
+        taken.Start();
+        try
+        {
+            var line = RefusedLine(cluster, 1, bootstrap: true);
+            Assert.Contains($"127.0.0.1:{cluster.Slot(1).HttpPort}", line, StringComparison.Ordinal);
+            Assert.Contains("address already in use", line, StringComparison.Ordinal);
+            Assert.Contains("choose another with --client-listen", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    /// <summary>Starts node <paramref name="id"/>, expects the refusal, and returns its one line (no stack trace beside it).</summary>
+    private static string RefusedLine(TestCluster cluster, long id, bool bootstrap = false)
+    {
+        var process = bootstrap ? cluster.Start(id, bootstrap: true, peerIds: [id]) : cluster.Start(id);
         Assert.True(process.WaitForExit(TestCluster.Converge), $"node {id} still runs:\n{process.Output}");
         Assert.Equal(3, process.ExitCode);
         Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
