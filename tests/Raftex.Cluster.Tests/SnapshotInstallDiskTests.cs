@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Raftex.Protocol.V1;
 using Xunit.Abstractions;
 
@@ -50,15 +49,7 @@ public sealed class SnapshotInstallDiskTests(ITestOutputHelper output)
 
             leader = await cluster.WaitForLeaderAsync([1, 2], except: Lagging);
             var behind = (await cluster.StatusAsync(Lagging))!;
-            var isolate = new Fault
-            {
-                Isolate = new IsolateFault { PeerNodeIds = { (ulong)Lagging }, Direction = FaultDirection.Both },
-                Duration = Duration.FromTimeSpan(TestCluster.Converge),
-            };
-            foreach (var id in new long[] { 1, 2 })
-            {
-                Assert.True((await cluster.Admin(id).SetFaultsAsync([isolate])).IsOk);
-            }
+            await Isolation.IsolateAsync(cluster, Lagging, [1, 2]);
 
             // The others move on and the leader compacts its log past everything the lagging follower holds.
             await cluster.UntilAsync(
@@ -66,10 +57,7 @@ public sealed class SnapshotInstallDiskTests(ITestOutputHelper output)
             var snapshot = await cluster.Admin(leader).TakeSnapshotAsync();
             Assert.True(snapshot.IsOk);
             var snapshotIndex = snapshot.Value!.SnapshotIndex;
-            foreach (var id in new long[] { 1, 2 })
-            {
-                Assert.True((await cluster.Admin(id).ClearFaultsAsync()).IsOk);
-            }
+            await Isolation.HealAsync(cluster, [1, 2]);
 
             await cluster.UntilAsync(
                 () => cluster.StatusAsync(Lagging), s => s.SnapshotIndex >= snapshotIndex && s.AppliedIndex >= snapshotIndex,
