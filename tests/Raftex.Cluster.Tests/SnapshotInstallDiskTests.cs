@@ -41,9 +41,11 @@ public sealed class SnapshotInstallDiskTests(ITestOutputHelper output)
         {
             // Connected, it writes two more segments (over 2 MiB of log): without compaction by the installs, every
             // round would leave those behind, and its WAL would hold three segments or more from the first round on.
+            // (How long that takes is the load's throughput on the shared machine, not a Raft timeout: allow several.)
             var from = sequence;
-            await cluster.UntilAsync(
-                () => Task.FromResult<long[]?>([NewestSegment(wal)]), s => s[0] >= from + 2, $"round {round}: node {Lagging} to write two more WAL segments");
+            await TestCluster.WaitForAsync(
+                () => Task.FromResult<long[]?>([NewestSegment(wal)]), s => s[0] >= from + 2, $"round {round}: node {Lagging} to write two more WAL segments",
+                within: TestCluster.Converge * 4);
             await AssertNotFullAsync(cluster);
             var walBefore = Scrape.Value((await Scrape.MetricsAsync(cluster, Lagging))!, "raftex_wal_disk_bytes");
 
