@@ -20,6 +20,9 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _trades;
     private readonly Counter<long> _diskFullEpisodes;
     private readonly Counter<long> _clientCallsEnded;
+    private static readonly KeyValuePair<string, object?>[] CompleteRecordTag = [new("record", "complete")];
+    private static readonly KeyValuePair<string, object?>[] CutShortRecordTag = [new("record", "cut_short")];
+    private Raftex.Raft.Storage.WalTornTail? _tornTail;
     private static readonly KeyValuePair<string, object?>[] CancelledTag = [new("reason", "cancelled")];
     private static readonly KeyValuePair<string, object?>[] DeadlineTag = [new("reason", "deadline_exceeded")];
     private readonly Histogram<double> _append;
@@ -36,6 +39,21 @@ internal sealed class NodeMetrics : IDisposable
         _trades = _meter.CreateCounter<long>("raftex_trades", description: "Trades applied");
         _diskFullEpisodes = _meter.CreateCounter<long>("raftex_disk_full_episodes", description: "Times a write failed because the disk was full");
         _clientCallsEnded = _meter.CreateCounter<long>("raftex_client_calls_ended", description: "Calls the client cancelled or let run past their deadline, by reason");
+        // Observable: the replay happens before the exporter listens, and an Add then would be lost.
+        _meter.CreateObservableCounter(
+            "raftex_wal_torn_tail_bytes", () => Volatile.Read(ref _tornTail)?.Bytes ?? 0, "By", "Bytes cut from the end of the WAL when it was replayed at startup");
+        _meter.CreateObservableCounter(
+            "raftex_wal_torn_tail_records",
+            () =>
+            {
+                var torn = Volatile.Read(ref _tornTail);
+                return new Measurement<long>[]
+                {
+                    new(torn?.CompleteRecords ?? 0, CompleteRecordTag),
+                    new(torn is null ? 0 : torn.Records - torn.CompleteRecords, CutShortRecordTag),
+                };
+            },
+            description: "Records cut from the end of the WAL at startup: cut short (an interrupted write) or complete (damage after the write)");
         _append = _meter.CreateHistogram<double>("raftex_wal_append_seconds", "s", "Time to write one Ready batch to the WAL (before fsync)");
         _fsync = _meter.CreateHistogram<double>("raftex_wal_fsync_seconds", "s", "Time of one WAL fsync");
         _orderLatency = _meter.CreateHistogram<double>("raftex_order_latency_seconds", "s", "Proposal to applied, on the leader");
@@ -50,6 +68,9 @@ internal sealed class NodeMetrics : IDisposable
     public void DiskFullEntered() => _diskFullEpisodes.Add(1);
 
     public void ClientCallEnded(bool deadlineExceeded) => _clientCallsEnded.Add(1, deadlineExceeded ? DeadlineTag : CancelledTag);
+
+    /// <summary>Records what replay cut from the WAL's end at startup (the counters read zero when nothing was).</summary>
+    public void TornTail(Raftex.Raft.Storage.WalTornTail? torn) => Volatile.Write(ref _tornTail, torn);
 
     public void AppendTook(long startTimestamp) => _append.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 

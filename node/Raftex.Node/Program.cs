@@ -21,6 +21,7 @@ Raftex.Exchange.ExchangeConfig exchange;
 TokenAuthority auth;
 string? peerSecret;
 IPeerResolver resolver;
+PeerIncarnations incarnations;
 try
 {
     exchange = options.SymbolsJsonFile is { } symbolsJson ? SymbolsFile.LoadJson(symbolsJson) : SymbolsFile.Load(options.SymbolsFile);
@@ -28,16 +29,16 @@ try
     peerSecret = options.PeerSecretFile is null ? null : TokenAuthority.ReadSecret(options.PeerSecretFile);
     resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);
     data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId, options.WalSegmentMb * 1024L * 1024);
+    incarnations = new PeerIncarnations(data.Path);
 }
 catch (WalLockedException ex)
 {
     Console.Error.WriteLine($"raftex-node: data directory {options.DataDir} is in use by another process: {ex.Message}");
     return 3;
 }
-catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or PeerResolutionException or WalCorruptionException or WalFormatException or SnapshotCorruptionException)
+catch (Exception ex) when (StartupRefusal.Covers(ex))
 {
-    Console.Error.WriteLine($"raftex-node: cannot start: {ex.Message}");
-    return 3;
+    return StartupRefusal.Report(ex);
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
@@ -54,6 +55,9 @@ builder.Logging.SetMinimumLevel(LogLevel.Information);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+// The host logs a failed start (a listen address taken) with a stack trace; the node refuses it in one line instead.
+// It runs no BackgroundService, whose failures the host would log under the same category.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Listen(options.ClientListen, l => l.Protocols = HttpProtocols.Http2);
@@ -84,7 +88,6 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
 var identity = new NodeIdentity(data.ClusterId, options.NodeId, data.Incarnation, options.ClientAddress, options.PeerAddress, peerSecret);
 var metrics = new NodeMetrics();
 var faults = new FaultSet(TimeProvider.System);
-var incarnations = new PeerIncarnations(data.Path);
 var directory = new PeerDirectory(options.Peers);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(identity);
@@ -107,7 +110,18 @@ builder.Services.AddSingleton<PeerService>();
 
 var app = builder.Build();
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Raftex.Node");
-var host = app.Services.GetRequiredService<RaftHost>();
+RaftHost host;
+try
+{
+    // Restores the exchange state and Raft from the data directory: what it finds there may still be refused.
+    host = app.Services.GetRequiredService<RaftHost>();
+}
+catch (Exception ex) when (StartupRefusal.Covers(ex))
+{
+    data.Dispose();
+    return StartupRefusal.Report(ex);
+}
+
 host.MemberRemoved = id => incarnations.Set(id, null);
 faults.Changed += change => log.LogWarning("Faults: {Change}", change);
 
@@ -164,8 +178,19 @@ lifetime.ApplicationStopping.Register(() =>
 });
 
 host.Start();
+try
+{
+    await app.StartAsync().ConfigureAwait(false);
+}
+catch (IOException ex)
+{
+    // Kestrel binds only now: a listen address another process holds, or one this machine does not have.
+    return StartupRefusal.Report(ex, "free the address or choose another with --client-listen, --peer-listen, --admin-listen or --http-listen");
+}
+
 log.LogInformation(
     "Node {NodeId} of cluster {ClusterId} (incarnation {Incarnation}) listening: client {Client}, peer {Peer}, admin {Admin}, http {Http}",
     options.NodeId, data.ClusterId, data.Incarnation, options.ClientListen, options.PeerListen, options.AdminListen, options.HttpListen);
-await app.RunAsync().ConfigureAwait(false);
+await app.WaitForShutdownAsync().ConfigureAwait(false);
+await app.DisposeAsync().ConfigureAwait(false);
 return 0;

@@ -35,13 +35,14 @@ internal sealed partial class RaftHost
             _logger.LogWarning("Empty data directory: starting as a joining node (incarnation {Incarnation}); waiting to be added as a learner", _data.Incarnation);
         }
 
+        ReportTornTail(recovery.TornTail);
         var machine = new ExchangeStateMachine(exchange);
         if (!snapshot.IsEmpty)
         {
             _storage.ApplySnapshot(snapshot);
             if (!snapshot.Data.IsEmpty)
             {
-                machine = ExchangeStateMachine.Restore(new MemoryStream(snapshot.Data.ToArray(), writable: false));
+                machine = RestoreMachine(snapshot);
             }
         }
 
@@ -55,12 +56,64 @@ internal sealed partial class RaftHost
         }
 
         _storage.Append(entries);
+        if (recovery.HardState.Commit > _storage.LastIndex())
+        {
+            throw new InvalidDataException(
+                $"the WAL in '{_data.Wal.Directory}' records commit index {recovery.HardState.Commit}, but the log it holds ends at index " +
+                $"{_storage.LastIndex()} (snapshot {snapshot.Metadata.Index}/{snapshot.Metadata.Term}): committed entries are missing from this node" +
+                (recovery.TornTail is { } torn ? $" (the torn tail cut from '{torn.SegmentPath}' at offset {torn.Offset} held {torn.CompleteRecords} complete record(s))" : "") +
+                $"; {RaftStorage.RejoinAdvice}");
+        }
+
         _lastLogTime = machine.LogTime;
         TrackLogTime(entries, machine.LogTime);
         _logger.LogInformation(
             "Restored: snapshot {SnapshotIndex}, log to {LastIndex}, term {Term}, commit {Commit}",
             snapshot.Metadata.Index, _storage.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
         return (machine, snapshot.Metadata.Index, snapshot.Metadata.ConfState);
+    }
+
+    /// <summary>The exchange state in the newest snapshot; a file this build cannot read is refused naming it.</summary>
+    private ExchangeStateMachine RestoreMachine(Raftex.Raft.Snapshot snapshot)
+    {
+        try
+        {
+            return ExchangeStateMachine.Restore(new MemoryStream(snapshot.Data.ToArray(), writable: false));
+        }
+        catch (Exception e) when (e is SnapshotFormatException or InvalidDataException)
+        {
+            throw new InvalidDataException(
+                $"snapshot file '{_data.Snapshots.PathOf(snapshot.Metadata)}' (index {snapshot.Metadata.Index}, term {snapshot.Metadata.Term}) holds " +
+                $"exchange state this build cannot read: {e.Message}; run a build that reads it, or {RaftStorage.RejoinAdvice}", e);
+        }
+    }
+
+    /// <summary>
+    /// Says what replay cut from the WAL's end: at warning level when complete records went with it (damage after the
+    /// write, not an interrupted write), so a harmless torn write and lost fsynced bytes do not look the same.
+    /// </summary>
+    private void ReportTornTail(WalTornTail? torn)
+    {
+        _metrics.TornTail(torn);
+        if (torn is null)
+        {
+            return;
+        }
+
+        if (torn.CompleteRecords > 0)
+        {
+            _logger.LogWarning(
+                "WAL tail discarded: {Bytes} bytes, {Records} record(s) of which {Complete} complete, from {Segment} at offset {Offset}; " +
+                "a complete record is not what an interrupted write leaves: bytes written whole were damaged, and fsynced entries may be lost here " +
+                "(the leader replicates them again if so)",
+                torn.Bytes, torn.Records, torn.CompleteRecords, torn.SegmentPath, torn.Offset);
+        }
+        else
+        {
+            _logger.LogInformation(
+                "WAL tail discarded: {Bytes} bytes, {Records} record(s) cut short by an interrupted write, from {Segment} at offset {Offset}",
+                torn.Bytes, torn.Records, torn.SegmentPath, torn.Offset);
+        }
     }
 
     /// <summary>
@@ -358,6 +411,12 @@ internal sealed partial class RaftHost
     /// <summary>After the Ready is durable: votes and acks go out, committed entries go to the applier, and Raft advances.</summary>
     private void FinishReady(Ready rd)
     {
+        if (rd.Snapshot is { } installed)
+        {
+            // The leader's snapshot file and its mark are durable now: what it covers goes, as after a local snapshot.
+            ReleaseCovered(installed.Metadata.Index, "installed");
+        }
+
         // Votes and acks vouch for what was just made durable.
         _transport.Send(rd.MessagesAfterPersist);
 
@@ -508,8 +567,18 @@ internal sealed partial class RaftHost
             _storage.Compact(compactTo);
         }
 
+        _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}", index, bytes, compactTo);
+        ReleaseCovered(index, "local");
+    }
+
+    /// <summary>
+    /// Deletes the WAL segments a durable, marked snapshot at <paramref name="index"/> covers. One rule for a local snapshot
+    /// and one installed from the leader; the snapshot files beyond the newest two already went when the file was saved.
+    /// </summary>
+    private void ReleaseCovered(long index, string origin)
+    {
         var released = _data.Wal.ReleaseTo(index);
-        _logger.LogDebug("Snapshot at index {Index} ({Bytes} bytes); log compacted to {Compact}, {Segments} WAL segment(s) released", index, bytes, compactTo, released);
+        _logger.LogDebug("Released {Segments} WAL segment(s) covered by the {Origin} snapshot at {Index}", released, origin, index);
     }
 
     /// <summary>

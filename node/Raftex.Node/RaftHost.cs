@@ -81,6 +81,8 @@ internal sealed partial class RaftHost : IDisposable
         meter.CreateObservableGauge("raftex_active_faults", () => _faults.ActiveCount, description: "Transport faults in force");
         meter.CreateObservableGauge("raftex_sessions", () => Applier.SessionCount, description: "Live client sessions in the applied state");
         meter.CreateObservableGauge("raftex_session_bytes", () => Applier.SessionBytes, "By", "Bytes of memory the applied state holds for client sessions");
+        meter.CreateObservableGauge("raftex_wal_disk_bytes", () => _data.Wal.BytesOnDisk, "By", "Bytes the WAL directory's files take on disk (preallocated space included)");
+        meter.CreateObservableGauge("raftex_snapshot_disk_bytes", () => _data.Snapshots.BytesOnDisk, "By", "Bytes the snapshot directory's files take on disk");
         meter.CreateObservableGauge("raftex_disk_full", () => _diskFull is null ? 0 : 1, description: "1 while the data directory is full and writes are refused");
         meter.CreateObservableGauge("raftex_voters", () => _view.ConfState.Voters.Count, description: "Voters in the Raft configuration this node knows");
         // The newest state-hash checkpoint, so that monitoring can compare members at equal indexes (a divergence alert).

@@ -13,6 +13,10 @@ public sealed class RaftStorage : IDisposable
     public const string WalDirectoryName = "wal";
     public const string SnapshotDirectoryName = "snap";
 
+    /// <summary>What an operator can do about a data directory that lost or damaged what it needs: let the member start over.</summary>
+    public const string RejoinAdvice =
+        "wipe this data directory and re-add the member (remove it, then add it as a learner with its new incarnation) so it catches up from the leader";
+
     private RaftStorage(WriteAheadLog log, SnapshotStore snapshots)
     {
         Log = log;
@@ -29,7 +33,7 @@ public sealed class RaftStorage : IDisposable
     /// Opens the data directory and recovers. If a crash fell between writing a snapshot file and marking it in
     /// the log, the newer snapshot wins and the mark is completed now, so the log continues right after it.
     /// </summary>
-    /// <exception cref="InvalidDataException">The log marks a snapshot that no snapshot file holds.</exception>
+    /// <exception cref="SnapshotMissingException">The log marks a snapshot that no snapshot file holds.</exception>
     /// <remarks>If the disk is too full to complete the mark, the storage opens with a log that refuses writes (the
     /// failure satisfies <see cref="DiskFull.IsCause"/>) until <see cref="ReopenLog"/> succeeds with space to write it.</remarks>
     public static (RaftStorage Storage, RecoveredState State) Open(string dataDirectory, WalOptions? options = null)
@@ -62,14 +66,12 @@ public sealed class RaftStorage : IDisposable
 
     private static RecoveredState Reconcile(WriteAheadLog log, WalRecovery recovery, SnapshotStore snapshots)
     {
-        var snapshot = snapshots.LoadNewest();
+        var snapshot = snapshots.LoadNewest(out var newestFile);
         var marked = recovery.Snapshot;
         var entries = recovery.Entries;
         if (snapshot.Metadata.Index < marked.Index || (snapshot.Metadata.Index == marked.Index && snapshot.Metadata.Term != marked.Term))
         {
-            throw new InvalidDataException(
-                $"the WAL in '{log.Directory}' starts after snapshot {marked.Index}/{marked.Term}, but the newest snapshot file in " +
-                $"'{snapshots.Directory}' is {snapshot.Metadata.Index}/{snapshot.Metadata.Term}; the entries in between are lost");
+            throw new SnapshotMissingException(log.Directory, marked, snapshots.PathOf(marked), newestFile, snapshot.Metadata);
         }
 
         if (snapshot.Metadata.Index > marked.Index)
@@ -92,7 +94,11 @@ public sealed class RaftStorage : IDisposable
             entries = EntriesAfter(entries, snapshot.Metadata);
         }
 
-        return new RecoveredState(recovery.HardState, snapshot, entries);
+        // The snapshot holds committed state, so commit is at least its index, even when the hard state that said so
+        // did not survive: a crash after the file and before the mark, or a torn tail that kept the mark and cut the
+        // hard state written after it.
+        var hardState = recovery.HardState.Commit < snapshot.Metadata.Index ? recovery.HardState with { Commit = snapshot.Metadata.Index } : recovery.HardState;
+        return new RecoveredState(hardState, snapshot, entries, recovery.TornTail);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Raftex.Raft.Storage;
 public sealed class SnapshotCorruptionException : IOException
 {
     public SnapshotCorruptionException(string path, string reason)
-        : base($"snapshot file '{path}' is corrupt: {reason}")
+        : base($"snapshot file '{path}' is corrupt: {reason}; restore the file from a copy, or {RaftStorage.RejoinAdvice}")
     {
         FilePath = path;
     }

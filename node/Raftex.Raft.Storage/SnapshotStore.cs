@@ -51,6 +51,16 @@ public sealed class SnapshotStore
     /// <summary>Snapshot files present, newest first.</summary>
     public IReadOnlyList<string> Files => ListNewestFirst().ConvertAll(s => s.Path);
 
+    /// <summary>Bytes the snapshot directory's files take (temporary files of a snapshot being written included).</summary>
+    public long BytesOnDisk => DiskUsage.Of(_directory);
+
+    /// <summary>The path the snapshot file for <paramref name="metadata"/> has (whether or not it exists).</summary>
+    public string PathOf(SnapshotMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return Path.Combine(_directory, FileName(metadata.Index, metadata.Term));
+    }
+
     /// <summary>Writes <paramref name="snapshot"/> durably (file and directory fsynced) and prunes to the newest <see cref="Retained"/>.</summary>
     public void Save(Snapshot snapshot)
     {
@@ -61,7 +71,7 @@ public sealed class SnapshotStore
             throw new ArgumentException($"snapshot index and term must be positive, got {metadata.Index}/{metadata.Term}", nameof(snapshot));
         }
 
-        var path = Path.Combine(_directory, FileName(metadata.Index, metadata.Term));
+        var path = PathOf(metadata);
         var temporary = path + ".tmp";
         var header = EncodeHeader(metadata, snapshot.Data.Length);
         var crc = Crc32C.Append(Crc32C.Seed, header);
@@ -96,7 +106,14 @@ public sealed class SnapshotStore
     /// <exception cref="SnapshotCorruptionException">The newest snapshot file is damaged.</exception>
     public Snapshot LoadNewest()
     {
+        return LoadNewest(out _);
+    }
+
+    /// <summary>As <see cref="LoadNewest()"/>, also giving the file it was read from (null when there is none).</summary>
+    public Snapshot LoadNewest(out string? path)
+    {
         var files = ListNewestFirst();
+        path = files.Count == 0 ? null : files[0].Path;
         return files.Count == 0 ? Snapshot.Empty : Read(files[0].Path, files[0].Index, files[0].Term);
     }
 

@@ -4,7 +4,7 @@ namespace Raftex.Raft.Storage;
 public sealed class WalCorruptionException : IOException
 {
     public WalCorruptionException(string segmentPath, long offset, string reason)
-        : base($"WAL segment '{segmentPath}' is corrupt at byte offset {offset}: {reason}")
+        : base($"WAL segment '{segmentPath}' is corrupt at byte offset {offset}: {reason}; restore the data directory from a copy, or {RaftStorage.RejoinAdvice}")
     {
         SegmentPath = segmentPath;
         Offset = offset;

@@ -52,7 +52,10 @@ internal static class WalRecord
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..8], Crc32C.Finish(crc));
     }
 
-    /// <summary>Reads the record at <paramref name="offset"/>; on success <paramref name="size"/> is its whole framed size.</summary>
+    /// <summary>
+    /// Reads the record at <paramref name="offset"/>. <paramref name="size"/> is its whole framed size once the frame is known to
+    /// fit in <paramref name="data"/> (on success, and also on a bad type or checksum); otherwise 0.
+    /// </summary>
     public static RecordReadStatus TryRead(ReadOnlySpan<byte> data, int offset, out WalRecordType type, out ReadOnlySpan<byte> payload, out int size)
     {
         type = default;
@@ -75,6 +78,7 @@ internal static class WalRecord
             return RecordReadStatus.ShortPayload;
         }
 
+        size = HeaderSize + (int)length;
         var typeByte = rest[8];
         if (typeByte is < (byte)WalRecordType.Entry or > (byte)WalRecordType.SnapshotMarker)
         {
@@ -91,7 +95,6 @@ internal static class WalRecord
 
         type = (WalRecordType)typeByte;
         payload = record[HeaderSize..];
-        size = record.Length;
         return RecordReadStatus.Ok;
     }
 

@@ -94,13 +94,14 @@ public sealed partial class WriteAheadLog
         if (segments.Count == 0)
         {
             var handle = CreateSegment(directory, options.GroupId, 0, 1, HardState.Empty, SnapshotMetadata.Empty, out var path, out var length);
-            var fresh = new WalRecovery(HardState.Empty, SnapshotMetadata.Empty, [], 0);
+            var fresh = new WalRecovery(HardState.Empty, SnapshotMetadata.Empty, [], null);
             var log = new WriteAheadLog(directory, options, lockFile, [new SegmentFile(0, 1, path)], handle, length, false, fresh);
             return (log, fresh);
         }
 
         var state = new ReplayState();
-        long validLength = 0, discarded = 0;
+        long validLength = 0;
+        WalTornTail? torn = null;
         var cut = false;
         var lastHasEntries = false;
         for (var i = 0; i < segments.Count; i++)
@@ -143,7 +144,12 @@ public sealed partial class WriteAheadLog
                     if (isLast && !AnyValidRecordAfter(data, offset))
                     {
                         // Trailing zeros are preallocated space, not lost data; count only the torn bytes before them.
-                        discarded = data.AsSpan(offset).LastIndexOfAnyExcept((byte)0) + 1;
+                        var discarded = data.AsSpan(offset).LastIndexOfAnyExcept((byte)0) + 1;
+                        if (discarded > 0)
+                        {
+                            torn = WalTornTail.Measure(segment.Path, offset, data.AsSpan(offset, discarded));
+                        }
+
                         cut = true;
                         break;
                     }
@@ -171,7 +177,7 @@ public sealed partial class WriteAheadLog
         var segmentHandle = File.OpenHandle(last.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var recovery = state.Finish(last.Path, discarded);
+            var recovery = state.Finish(last.Path, torn);
             if (cut)
             {
                 // Cut the torn tail so new records follow the last good one, and make the cut durable before
@@ -347,7 +353,7 @@ public sealed partial class WriteAheadLog
             _snapshot = snapshot;
         }
 
-        public WalRecovery Finish(string lastSegment, long discarded)
+        public WalRecovery Finish(string lastSegment, WalTornTail? torn)
         {
             if (_headless)
             {
@@ -355,7 +361,7 @@ public sealed partial class WriteAheadLog
                     $"the oldest segment starts at index {_firstSegmentIndex} but no snapshot marker covers the entries before it; earlier segments are missing");
             }
 
-            return new WalRecovery(_hardState, _snapshot, _entries.ToArray(), discarded);
+            return new WalRecovery(_hardState, _snapshot, _entries.ToArray(), torn);
         }
     }
 }

@@ -96,6 +96,9 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>Segment files currently on disk, oldest first.</summary>
     public int SegmentCount { get { lock (_writeLock) { return _segments.Count; } } }
 
+    /// <summary>Bytes the log directory's files take, the current segment's preallocated space included.</summary>
+    public long BytesOnDisk => DiskUsage.Of(_directory);
+
     /// <summary>fsync/fdatasync calls on segment files: one per durable batch, plus rollovers.</summary>
     public long SyncCount => Interlocked.Read(ref _syncCount);
 

@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Raftex.Protocol.V1;
 
@@ -86,23 +85,12 @@ public sealed class FollowerDiskFullTests
 
         // Restart it unheard (the others ignore it), so the disk can be topped up to the last byte before the leader
         // reaches it: the leader's snapshot is then the first thing it has to write.
-        var isolate = new Fault
-        {
-            Isolate = new IsolateFault { PeerNodeIds = { (ulong)Full }, Direction = FaultDirection.Both },
-            Duration = Duration.FromTimeSpan(TestCluster.Converge),
-        };
-        foreach (var id in new long[] { 1, 2 })
-        {
-            Assert.True((await cluster.Admin(id).SetFaultsAsync([isolate])).IsOk);
-        }
+        await Isolation.IsolateAsync(cluster, Full, [1, 2]);
 
         cluster.Start(Full);
         await cluster.UntilAsync(() => cluster.StatusAsync(Full), s => s.AppliedIndex > 0, $"node {Full} to restart");
         var topUp = disk.Fill(leaveFree: 0, name: "filler-2");
-        foreach (var id in new long[] { 1, 2 })
-        {
-            Assert.True((await cluster.Admin(id).ClearFaultsAsync()).IsOk);
-        }
+        await Isolation.HealAsync(cluster, [1, 2]);
 
         // It takes the snapshot into Raft but cannot save it: nothing installed, writes refused, still not ready.
         var pending = await cluster.UntilAsync(

@@ -74,6 +74,16 @@ public sealed class TornTailTests
                 // Torn bytes are counted up to the last non-zero one: trailing zeros look like preallocated space.
                 var torn = bytes.AsSpan(complete, length - complete).LastIndexOfAnyExcept((byte)0) + 1;
                 Assert.Equal(torn, recovery.DiscardedTailBytes);
+                if (torn > 0)
+                {
+                    // A cut leaves at most one record short, and never a complete one behind: the harmless kind of torn tail.
+                    Assert.Equal(new WalTornTail(copy, complete, torn, Records: 1, CompleteRecords: 0), recovery.TornTail);
+                }
+                else
+                {
+                    Assert.Null(recovery.TornTail);
+                }
+
                 Assert.Equal(complete, new FileInfo(copy).Length);
 
                 // The cut tail must not get in the way of new appends.
@@ -120,6 +130,7 @@ public sealed class TornTailTests
         using var dir = new TempDirectory();
         var (entries, segment) = WriteLog(dir.Path);
         var bytes = File.ReadAllBytes(segment);
+        var boundaries = Log.RecordBoundaries(bytes);
         bytes[^2] ^= 0x40;
         File.WriteAllBytes(segment, bytes);
 
@@ -128,6 +139,32 @@ public sealed class TornTailTests
         {
             Assert.Equal(Log.Describe(entries[..^1]), Log.Describe(recovery.Entries));
             Assert.True(recovery.DiscardedTailBytes > 0);
+            // The record was written whole and damaged afterwards: that is the kind of tail worth an alarm.
+            Assert.Equal(new WalTornTail(segment, boundaries[^2], bytes.Length - boundaries[^2], Records: 1, CompleteRecords: 1), recovery.TornTail);
+        }
+    }
+
+    [Fact]
+    public void A_damaged_complete_record_before_a_cut_short_one_counts_both_and_one_as_complete()
+    {
+        using var dir = new TempDirectory();
+        var (entries, segment) = WriteLog(dir.Path);
+        var bytes = File.ReadAllBytes(segment);
+        var boundaries = Log.RecordBoundaries(bytes);
+        var damaged = boundaries[^3];
+        bytes[boundaries[^2] - 1] ^= 0x01;
+        // The last record (entry 7) keeps its header and the first byte of its index, 7: the rest is gone.
+        var length = boundaries[^2] + WalRecord.HeaderSize + 1;
+        File.WriteAllBytes(segment, bytes[..length]);
+
+        var (log, recovery) = WriteAheadLog.Open(dir.Path);
+        using (log)
+        {
+            // The damaged record is the hard state of the batch before; entry 7 goes with the tail.
+            Assert.Equal(Log.Describe(entries[..^1]), Log.Describe(recovery.Entries));
+            Assert.Equal(new HardState(1, 1, 0), recovery.HardState);
+            Assert.Equal(new WalTornTail(segment, damaged, length - damaged, Records: 2, CompleteRecords: 1), recovery.TornTail);
+            Assert.Equal(damaged, new FileInfo(segment).Length);
         }
     }
 
