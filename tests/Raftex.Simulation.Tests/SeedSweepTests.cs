@@ -51,4 +51,16 @@ public sealed class SeedSweepTests
         Assert.True(failures.Count == 0, Describe(failures));
         Assert.True(results.Sum(r => r.Stats.Crashes) >= 20, "the crash mix crashed too little to mean anything");
     }
+
+    [Fact]
+    public void Liveness_proposes_again_when_the_same_node_leads_again_in_a_later_term()
+    {
+        // Seed 451 (five nodes, crashes): after the heal n4 leads term 8 and gets the fresh proposal, is deposed
+        // before the entry commits (n3's term-9 entry replaces it), and wins again in term 11.
+        // The check used to wait for the lost proposal forever because its proposer had not changed.
+        var result = Simulator.Run(SimulationOptions.ForSeed(451) with { Nodes = 5, Mix = FaultMix.Crashes });
+
+        Assert.False(result.Failed, result.Failed ? result.Violations[0].ToString() : null);
+        Assert.True(result.Stats.Elections >= 3, result.Stats.ToString());
+    }
 }

@@ -36,7 +36,9 @@ public sealed partial class SimCluster
     private bool _booted;
     private bool _done;
     private long _livenessDeadline;
-    private long _freshProposer;
+    // The leadership (node, term) the last fresh proposal went to: a proposal can be lost when that leader is
+    // deposed before committing it, even if the same node wins again later, so a new term means a new proposal.
+    private (long Node, long Term) _freshLeadership;
     private readonly HashSet<long> _freshProposals = [];
     private bool _freshAcked;
     private bool _converged;
@@ -1134,14 +1136,14 @@ public sealed partial class SimCluster
         }
 
         var leader = CurrentLeader();
-        if (!_freshAcked && leader is not null && leader.Id != _freshProposer)
+        if (!_freshAcked && leader is not null && (leader.Id, leader.Term) != _freshLeadership)
         {
             var id = Propose(leader);
             Pump(leader);
             if (id > 0)
             {
                 _freshProposals.Add(id);
-                _freshProposer = leader.Id;
+                _freshLeadership = (leader.Id, leader.Term);
                 Note($"liveness: fresh proposal #{id} on leader n{leader.Id}");
             }
         }
