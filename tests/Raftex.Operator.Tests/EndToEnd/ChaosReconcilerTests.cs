@@ -315,7 +315,7 @@ public sealed class ChaosReconcilerTests
         }
 
         var paused = await h.Operator.GetAsync();
-        Assert.Equal(OperationKind.Rollout, paused.Status!.Progress!.Kind);
+        Assert.Equal(OperationKind.Rollout, paused.Status!.Progress?.Kind);
         Assert.DoesNotContain(h.Raft.Calls, c => c.StartsWith("PodCreated", StringComparison.Ordinal) || c.StartsWith("TransferLeadership", StringComparison.Ordinal));
         var pods = (await h.Kube.CoreV1.ListNamespacedPodAsync(ChaosHarness.Ns)).Items;
         Assert.All(pods, p => Assert.Equal(before.Status!.UpdateRevision, p.Metadata.Labels[ChildLabels.Revision]));
