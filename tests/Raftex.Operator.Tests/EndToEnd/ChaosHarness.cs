@@ -101,6 +101,18 @@ internal sealed class ChaosHarness : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"{name} not done after {maxSteps} steps; status {KubernetesJson.Serialize(last.Status)}; calls {string.Join(", ", Raft.Calls)}");
     }
 
+    /// <summary>Steps <paramref name="name"/> to its verdict; also returns every node's faults as first seen in phase Injected (null if never).</summary>
+    public async Task<(ChaosExperiment Done, Dictionary<ulong, IReadOnlyList<Protocol.V1.Fault>>? Held)> RunToVerdictAsync(string name)
+    {
+        Dictionary<ulong, IReadOnlyList<Protocol.V1.Fault>>? held = null;
+        var done = await RunUntilAsync(name, e =>
+        {
+            if (InPhase(e, ChaosPhase.Injected)) { held ??= Faults(); }
+            return HasVerdict(e);
+        });
+        return (done, held);
+    }
+
     public static bool HasVerdict(ChaosExperiment e) => e.Status?.Verdict is not null;
 
     public static bool InPhase(ChaosExperiment e, ChaosPhase phase) => e.Status?.Phase == phase;

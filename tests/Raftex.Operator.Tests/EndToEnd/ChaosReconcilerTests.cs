@@ -46,12 +46,7 @@ public sealed class ChaosReconcilerTests
 
         // The leader, wherever it is now: node 2 runs in pod xc1-1; the partition cuts it from nodes 1 and 3.
         await h.CreateAsync("leader", Spec(ChaosAction.Partition, new TargetSelectorSpec { Mode = SelectionMode.One, Role = TargetRole.Leader }));
-        Dictionary<ulong, IReadOnlyList<Fault>>? held = null;
-        var leader = await h.RunUntilAsync("leader", e =>
-        {
-            if (ChaosHarness.InPhase(e, ChaosPhase.Injected)) { held ??= h.Faults(); }
-            return ChaosHarness.HasVerdict(e);
-        });
+        var (leader, held) = await h.RunToVerdictAsync("leader");
         Assert.Equal([("xc1-1", 2L)], leader.Status!.Targets!.Select(t => (t.Pod, t.NodeId)));
         Assert.Equal(("xc1-1", "TargetsSelected", "xc1-1"), (leader.Status.LeaderBefore!.Pod, Condition(leader, ChaosConditions.Selected).Reason, Condition(leader, ChaosConditions.Selected).Message));
         var isolate = Assert.Single(held![2]).Isolate;
@@ -65,12 +60,7 @@ public sealed class ChaosReconcilerTests
         var delay = Spec(ChaosAction.Delay, new TargetSelectorSpec { Mode = SelectionMode.Fixed, Value = 2, Role = TargetRole.Follower });
         delay.Delay = new DelaySpec { LatencyMs = 40 };
         await h.CreateAsync("followers", delay);
-        held = null;
-        var followers = await h.RunUntilAsync("followers", e =>
-        {
-            if (ChaosHarness.InPhase(e, ChaosPhase.Injected)) { held ??= h.Faults(); }
-            return ChaosHarness.HasVerdict(e);
-        });
+        (var followers, held) = await h.RunToVerdictAsync("followers");
         Assert.Equal(["xc1-0", "xc1-2"], followers.Status!.Targets!.Select(t => t.Pod));
         Assert.Equal(TimeSpan.FromMilliseconds(40), Assert.Single(held![1]).Delay.Delay.ToTimeSpan());
         Assert.Equal(TimeSpan.FromMilliseconds(40), Assert.Single(held[3]).Delay.Delay.ToTimeSpan());
@@ -114,12 +104,7 @@ public sealed class ChaosReconcilerTests
     {
         await using var h = await ChaosHarness.StartAsync();
         await h.CreateAsync(action, ChaosHarness.Example(action));
-        Dictionary<ulong, IReadOnlyList<Fault>>? held = null;
-        var done = await h.RunUntilAsync(action, e =>
-        {
-            if (ChaosHarness.InPhase(e, ChaosPhase.Injected)) { held ??= h.Faults(); }
-            return ChaosHarness.HasVerdict(e);
-        });
+        var (done, held) = await h.RunToVerdictAsync(action);
 
         AssertPassedAndHealed(h, done);
         var s = done.Status!;
