@@ -84,13 +84,13 @@ public sealed partial class ChaosEngine
         var hashes = CompareCheckpoints(members, statuses);
         if (hashes.Error is not null)
         {
-            return Complete(s, ChaosVerdict.Fail, hashes.Error, members, statuses, now, events);
+            return Complete(settings, s, ChaosVerdict.Fail, hashes.Error, members, statuses, now, events);
         }
 
         var summary = $"recovered in {s.RecoverySeconds?.ToString("0.000", CultureInfo.InvariantCulture)}s; state hashes agree at {hashes.Shared.ToString(CultureInfo.InvariantCulture)} shared checkpoint(s)";
         if (!settings.Probe || s.Probe is not { } probe)
         {
-            return Complete(s, ChaosVerdict.Pass, summary, members, statuses, now, events);
+            return Complete(settings, s, ChaosVerdict.Pass, summary, members, statuses, now, events);
         }
 
         // Unknown outcomes are settled by sending the same ids again: applied ones answer as duplicates.
@@ -118,23 +118,23 @@ public sealed partial class ChaosEngine
         var counts = $"{probe.Acknowledged.ToString(CultureInfo.InvariantCulture)} acknowledged, {probe.Failed.ToString(CultureInfo.InvariantCulture)} failed, {probe.Resubmitted.ToString(CultureInfo.InvariantCulture)} resubmitted";
         if (stillUnknown.Count > 0)
         {
-            return Complete(s2, ChaosVerdict.Fail, $"{stillUnknown.Count.ToString(CultureInfo.InvariantCulture)} probe deposit(s) still unknown after resubmission (the cluster stopped answering)", members, statuses, now, events);
+            return Complete(settings, s2, ChaosVerdict.Fail, $"{stillUnknown.Count.ToString(CultureInfo.InvariantCulture)} probe deposit(s) still unknown after resubmission (the cluster stopped answering)", members, statuses, now, events);
         }
 
         if (balance is null)
         {
-            return Complete(s2, ChaosVerdict.Fail, "the probe balance could not be read after recovery", members, statuses, now, events);
+            return Complete(settings, s2, ChaosVerdict.Fail, "the probe balance could not be read after recovery", members, statuses, now, events);
         }
 
         if (balance != expected)
         {
             var what = balance < expected ? "acknowledged deposits were lost" : "deposits were applied twice (or a refused one was applied)";
-            return Complete(s2, ChaosVerdict.Fail,
+            return Complete(settings, s2, ChaosVerdict.Fail,
                 $"probe balance {balance.Value.ToString(CultureInfo.InvariantCulture)}, expected {expected.ToString(CultureInfo.InvariantCulture)} (baseline {probe.Baseline.ToString(CultureInfo.InvariantCulture)} + acknowledged {probe.AcknowledgedSum.ToString(CultureInfo.InvariantCulture)}): {what}; {counts}",
                 members, statuses, now, events);
         }
 
-        return Complete(s2, ChaosVerdict.Pass, $"{summary}; probe balance exact ({counts})", members, statuses, now, events);
+        return Complete(settings, s2, ChaosVerdict.Pass, $"{summary}; probe balance exact ({counts})", members, statuses, now, events);
     }
 
     /// <summary>Every pair of members must hold the same state hash at every checkpoint index they both recorded.</summary>
@@ -164,16 +164,16 @@ public sealed partial class ChaosEngine
         return (shared.Count, null);
     }
 
-    private static ChaosStep Complete(ChaosExperimentStatus s, ChaosVerdict verdict, string reason, IReadOnlyList<ChaosMember> members, IReadOnlyDictionary<long, NodeStatus> statuses, DateTime now, List<ChaosEvent> events)
+    private ChaosStep Complete(ChaosSettings settings, ChaosExperimentStatus s, ChaosVerdict verdict, string reason, IReadOnlyList<ChaosMember> members, IReadOnlyDictionary<long, NodeStatus> statuses, DateTime now, List<ChaosEvent> events)
     {
         events.Add(new ChaosEvent(verdict == ChaosVerdict.Pass ? "Passed" : "Failed", reason, verdict != ChaosVerdict.Pass));
-        return new ChaosStep(s with
+        return Finish(settings, s with
         {
             Phase = ChaosPhase.Completed,
             Verdict = verdict,
             Reason = reason,
             CompletedAt = now,
             LeaderAfter = LeaderRecordOf(members, statuses),
-        }, events, TimeSpan.Zero, 0);
+        }, now, events);
     }
 }

@@ -15,6 +15,9 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
     private readonly Random _random = random ?? new Random();
     private readonly ChaosEngineOptions _options = options ?? new ChaosEngineOptions();
 
+    // How far the missed runs of a schedule are counted (CronJob's controller gives up counting at 100 too).
+    private const int MaxMissedRunsCounted = 100;
+
     /// <summary>Advances the run by one step.</summary>
     public async Task<ChaosStep> StepAsync(ChaosExperimentSpec spec, ChaosExperimentStatus? status, CancellationToken cancellationToken)
     {
@@ -45,9 +48,24 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
             ChaosPhase.Injecting => await InjectAsync(settings, s, now, cancellationToken).ConfigureAwait(false),
             ChaosPhase.Injected => await HoldAsync(settings, s, now, cancellationToken).ConfigureAwait(false),
             ChaosPhase.Recovering => await RecoverAsync(settings, s, now, cancellationToken).ConfigureAwait(false),
-            ChaosPhase.Completed when settings.Schedule is { } schedule => Reschedule(settings, schedule, s, now),
-            _ => Step(s, TimeSpan.Zero),
+            // A scheduled experiment shows its last result until the next run is due, then starts it.
+            _ when settings.Schedule is not null => await StartAsync(settings, s, now, cancellationToken).ConfigureAwait(false),
+            // Without a schedule (or after it was removed) the result is final.
+            _ => Step(s with { NextRunAt = null }, TimeSpan.Zero),
         };
+    }
+
+    /// <summary>Whether the run is over for good: a verdict or a failure with no scheduled run to come.</summary>
+    public static bool IsFinished(ChaosExperimentStatus? status) => status?.Phase is ChaosPhase.Failed or ChaosPhase.Completed && status.NextRunAt is null;
+
+    /// <summary>
+    /// Whether a scheduled experiment is only waiting for its next run (no run in progress, the next one not due at
+    /// <paramref name="now"/>); such a step touches no node, so it needs no claim on the cluster.
+    /// </summary>
+    public static bool WaitsForSchedule(ChaosExperimentSpec spec, ChaosExperimentStatus? status, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Schedule is not null && !ChaosConditions.IsActive(status) && (status?.NextRunAt is not { } next || now < next);
     }
 
     /// <summary>Clears the faults of every injected target (the finalizer's and an aborted run's clean-up); returns what could not be healed.</summary>
@@ -82,10 +100,23 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
 
     private async Task<ChaosStep> StartAsync(ChaosSettings settings, ChaosExperimentStatus s, DateTime now, CancellationToken ct)
     {
-        if (settings.Schedule is { } schedule && (s.NextRunAt is null || now < s.NextRunAt))
+        var catchUp = new List<ChaosEvent>();
+        if (settings.Schedule is { } schedule)
         {
-            var next = s.NextRunAt ?? schedule.Next(now);
-            return Step(s with { Phase = ChaosPhase.Pending, NextRunAt = next }, Min(next - now, _options.IdlePoll));
+            if (s.NextRunAt is not { } due || now < due)
+            {
+                var next = s.NextRunAt ?? schedule.Next(now);
+                var waiting = s.Phase is ChaosPhase.Completed or ChaosPhase.Failed ? s with { NextRunAt = next } : s with { Phase = ChaosPhase.Pending, NextRunAt = next };
+                return Step(waiting, Min(next - now, _options.IdlePoll), s.NextRunAt is null ? [new ChaosEvent("Scheduled", $"next run at {next:O}")] : []);
+            }
+
+            // Like a CronJob without a starting deadline: the due run starts late, once, and the runs missed after it are skipped.
+            var missed = schedule.CountBetween(due, now, MaxMissedRunsCounted);
+            if (missed > 0)
+            {
+                var count = missed >= MaxMissedRunsCounted ? $"{MaxMissedRunsCounted.ToString(CultureInfo.InvariantCulture)} or more" : missed.ToString(CultureInfo.InvariantCulture);
+                catchUp.Add(new ChaosEvent("MissedRuns", $"the run due at {due:O} starts late; {count} later run(s), missed while the operator was away, are skipped", true));
+            }
         }
 
         var members = await cluster.MembersAsync(ct).ConfigureAwait(false);
@@ -94,12 +125,15 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
         if (error is not null)
         {
             var why = "no targets: " + error;
-            return Step(s with
+            return Finish(settings, s with
             {
                 Phase = ChaosPhase.Failed,
+                StartedAt = now,
+                Target = null,
+                Verdict = null,
                 Reason = why,
                 Conditions = ChaosConditions.Set(s.Conditions, ChaosConditions.Selected, false, "NoTargets", why, now),
-            }, TimeSpan.Zero, new ChaosEvent("NoTargets", why, true));
+            }, now, [.. catchUp, new ChaosEvent("NoTargets", why, true)]);
         }
 
         ProbeStatus? probe = null;
@@ -109,11 +143,12 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
             if (baseline is null)
             {
                 var why = $"the probe account {settings.ProbeAccount} could not be read before the run: the cluster is not serving";
-                return Step(s with { Phase = ChaosPhase.Failed, Reason = why }, TimeSpan.Zero, new ChaosEvent("ProbeUnavailable", why, true));
+                return Finish(settings, s with { Phase = ChaosPhase.Failed, StartedAt = now, Target = null, Verdict = null, Reason = why }, now, [.. catchUp, new ChaosEvent("ProbeUnavailable", why, true)]);
             }
 
-            // 2^20 deposits per run at most; the base is random so runs never share an id.
-            probe = new ProbeStatus { TransactionBase = _random.NextInt64(1, 1L << 40) << 20, Baseline = baseline.Value };
+            // 2^20 deposits per millisecond between two runs' starts: runs never share an id, even with the same seed
+            // (a seeded selection random would give every run of a schedule, or every `raftex-chaos --seed 42`, the same base).
+            probe = new ProbeStatus { TransactionBase = (long)(now - DateTime.UnixEpoch).TotalMilliseconds << 20, Baseline = baseline.Value };
         }
 
         var leader = LeaderRecordOf(members, statuses);
@@ -148,7 +183,7 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
                     ChaosConditions.AllInjected, false, "Injecting", "faults are being injected", now),
                 ChaosConditions.AllRecovered, false, "NotHealed", "faults not healed yet", now),
         };
-        return Step(started, TimeSpan.Zero, new ChaosEvent("Selected", $"{settings.Describe()} on {target}; leader before: {leader?.Pod ?? "none"}"));
+        return Step(started, TimeSpan.Zero, [.. catchUp, new ChaosEvent("Selected", $"{settings.Describe()} on {target}; leader before: {leader?.Pod ?? "none"}")]);
     }
 
     private async Task<ChaosStep> InjectAsync(ChaosSettings settings, ChaosExperimentStatus s, DateTime now, CancellationToken ct)
@@ -172,13 +207,13 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
             {
                 var healFailures = await HealAsync(s with { Targets = targets }, ct).ConfigureAwait(false);
                 var why = $"injection into {t.Pod} failed: {detail}" + (healFailures.Count > 0 ? "; not healed: " + string.Join("; ", healFailures) : string.Empty);
-                return Step(s with
+                return Finish(settings, s with
                 {
                     Phase = ChaosPhase.Failed,
                     Targets = targets,
                     Reason = why,
                     Conditions = ChaosConditions.Set(s.Conditions, ChaosConditions.AllInjected, false, "InjectionFailed", why, now),
-                }, TimeSpan.Zero, [.. events, new ChaosEvent("InjectionFailed", why, true)], injections);
+                }, now, [.. events, new ChaosEvent("InjectionFailed", why, true)], injections);
             }
 
             targets[i] = t with { InjectedAt = now };
@@ -323,16 +358,31 @@ public sealed partial class ChaosEngine(IChaosCluster cluster, TimeProvider? tim
             ? (leaderId == 0 ? $"no leader within {settings.MaxRecovery.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s of healing"
                 : $"commits did not resume within {settings.MaxRecovery.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s of healing")
             : $"target(s) {string.Join(", ", targets.Where(t => t.RecoveredAt is null).Select(t => t.Pod))} not back within {settings.MaxRecovery.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s of healing";
-        return Complete(s2, ChaosVerdict.Fail, why, members, statuses, now, events);
+        return Complete(settings, s2, ChaosVerdict.Fail, why, members, statuses, now, events);
     }
 
-    private ChaosStep Reschedule(ChaosSettings settings, CronSchedule schedule, ChaosExperimentStatus s, DateTime now)
+    /// <summary>Ends a run (verdict or failure); a scheduled experiment records it in its history and sets its next run.</summary>
+    private ChaosStep Finish(ChaosSettings settings, ChaosExperimentStatus s, DateTime now, List<ChaosEvent> events, int injections = 0)
     {
-        var record = new RunRecord { StartedAt = s.StartedAt, CompletedAt = s.CompletedAt, Verdict = s.Verdict, Reason = s.Reason, Target = s.Target, RecoverySeconds = s.RecoverySeconds };
-        var history = new[] { record }.Concat(s.History ?? []).Take(settings.HistoryLimit).ToList();
+        if (settings.Schedule is not { } schedule)
+        {
+            return Step(s with { NextRunAt = null }, TimeSpan.Zero, events, injections);
+        }
+
+        var record = new RunRecord
+        {
+            StartedAt = s.StartedAt,
+            CompletedAt = now,
+            Phase = s.Phase,
+            Verdict = s.Verdict,
+            Reason = s.Reason,
+            Target = s.Target,
+            RecoverySeconds = s.RecoverySeconds,
+            UnavailabilitySeconds = s.UnavailabilitySeconds,
+        };
         var next = schedule.Next(now);
-        return Step(s with { Phase = ChaosPhase.Pending, History = history, NextRunAt = next }, Min(next - now, _options.IdlePoll),
-            new ChaosEvent("Scheduled", $"next run at {next:O}"));
+        events.Add(new ChaosEvent("Scheduled", $"next run at {next:O}"));
+        return Step(s with { History = [record, .. (s.History ?? []).Take(settings.HistoryLimit - 1)], NextRunAt = next }, Min(next - now, _options.IdlePoll), events, injections);
     }
 
     private static ChaosStep Step(ChaosExperimentStatus status, TimeSpan wait, params ChaosEvent[] events) => new(status, events, wait, 0);

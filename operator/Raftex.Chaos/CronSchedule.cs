@@ -88,15 +88,34 @@ public sealed class CronSchedule
         }
 
         schedule = new CronSchedule(allowed, parts[2] == "*", parts[4] == "*");
+        if (!schedule.CanMatch())
+        {
+            schedule = null;
+            error = $"day of month '{parts[2]}' never occurs in month '{parts[3]}'";
+            return false;
+        }
+
         error = string.Empty;
         return true;
     }
 
-    /// <summary>The first whole minute strictly after <paramref name="after"/> that matches (UTC), within four years.</summary>
+    /// <summary>How many matching minutes lie strictly after <paramref name="after"/> and at or before <paramref name="until"/>, counting up to <paramref name="max"/>.</summary>
+    public int CountBetween(DateTime after, DateTime until, int max)
+    {
+        var count = 0;
+        for (var t = Next(after); t <= until && count < max; t = Next(t))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The first whole minute strictly after <paramref name="after"/> that matches (UTC); a 29 February schedule may wait eight years.</summary>
     public DateTime Next(DateTime after)
     {
         var t = new DateTime(after.Year, after.Month, after.Day, after.Hour, after.Minute, 0, DateTimeKind.Utc).AddMinutes(1);
-        var limit = t.AddYears(4);
+        var limit = t.AddYears(9);
         while (t < limit)
         {
             if (!_allowed[3][t.Month] || !DayMatches(t))
@@ -119,7 +138,30 @@ public sealed class CronSchedule
             t = t.AddMinutes(1);
         }
 
-        throw new InvalidOperationException("The schedule matches no time within four years.");
+        throw new InvalidOperationException("TryParse refuses schedules that never match.");
+    }
+
+    // Only a restricted day of month can rule out every day (31 in February); a restricted day of week always matches some day.
+    private bool CanMatch()
+    {
+        if (_anyDayOfMonth || !_anyDayOfWeek)
+        {
+            return true;
+        }
+
+        int[] longest = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        for (var month = 1; month <= 12; month++)
+        {
+            for (var day = 1; day <= longest[month]; day++)
+            {
+                if (_allowed[3][month] && _allowed[2][day])
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // Cron's rule: when both day fields are restricted, a day matching either one matches.

@@ -12,6 +12,9 @@ public sealed record RunRecord
     [Description("When it ended.")]
     public DateTime? CompletedAt { get; init; }
 
+    [Description("Completed (with a verdict) or Failed (the run could not be carried out; the reason says why).")]
+    public ChaosPhase? Phase { get; init; }
+
     [Description("Pass or Fail.")]
     public ChaosVerdict? Verdict { get; init; }
 
@@ -23,4 +26,7 @@ public sealed record RunRecord
 
     [Description("Seconds to recover after healing.")]
     public double? RecoverySeconds { get; init; }
+
+    [Description("Longest gap without a committed probe deposit, in seconds.")]
+    public double? UnavailabilitySeconds { get; init; }
 }

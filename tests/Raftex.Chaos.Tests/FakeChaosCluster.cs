@@ -10,7 +10,7 @@ internal sealed class FakeChaosCluster : IChaosCluster
             Admins[id] = new FakeAdmin(this, id);
         }
 
-        Ledger = new FakeLedger(this);
+        Ledger = new FakeLedger(() => CommitIndex++);
     }
 
     public Dictionary<long, FakeAdmin> Admins { get; } = [];

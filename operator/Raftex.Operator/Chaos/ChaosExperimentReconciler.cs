@@ -102,9 +102,16 @@ public sealed class ChaosExperimentReconciler : IReconciler, IFinalizer<ChaosExp
     private async Task<ReconcileResult> ReconcileExperimentAsync(ChaosExperiment experiment, CancellationToken ct)
     {
         var status = experiment.Status;
-        if (status?.Phase is ChaosPhase.Failed || (status?.Phase is ChaosPhase.Completed && experiment.Spec.Schedule is null))
+        if (ChaosEngine.IsFinished(status))
         {
-            return ReconcileResult.Done;
+            if (status!.ObservedGeneration is not { } observed || experiment.Metadata.Generation is not { } generation || generation <= observed)
+            {
+                return ReconcileResult.Done;
+            }
+
+            // The spec was edited after the end (a fixed schedule, another action): the edited experiment runs anew.
+            experiment.Status = status with { Phase = ChaosPhase.Pending, NextRunAt = null };
+            await RecordAsync(experiment, new ChaosEvent("SpecChanged", $"spec generation {generation} differs from the one that ran ({observed}): starting over"), ct).ConfigureAwait(false);
         }
 
         var cluster = await ClusterOfAsync(experiment, ct).ConfigureAwait(false);
@@ -113,7 +120,8 @@ public sealed class ChaosExperimentReconciler : IReconciler, IFinalizer<ChaosExp
             return await WaitAsync(experiment, "ClusterNotFound", $"ExchangeCluster {experiment.Spec.ClusterRef} not found in namespace {experiment.Metadata.NamespaceProperty}", ct).ConfigureAwait(false);
         }
 
-        if (ChaosConditions.IsActive(status))
+        // A run in progress owns the cluster already; a schedule that is not due touches no node.
+        if (ChaosConditions.IsActive(experiment.Status) || ChaosEngine.WaitsForSchedule(experiment.Spec, experiment.Status, _time.GetUtcNow().UtcDateTime))
         {
             return await StepAsync(experiment, cluster, ct).ConfigureAwait(false);
         }
@@ -156,9 +164,7 @@ public sealed class ChaosExperimentReconciler : IReconciler, IFinalizer<ChaosExp
             await RecordAsync(written.Object ?? experiment, e, ct).ConfigureAwait(false);
         }
 
-        return step.Status.Phase is ChaosPhase.Failed || (step.Status.Phase is ChaosPhase.Completed && experiment.Spec.Schedule is null)
-            ? ReconcileResult.Done
-            : ReconcileResult.RequeueAfter(step.Wait);
+        return step.Finished ? ReconcileResult.Done : ReconcileResult.RequeueAfter(step.Wait);
     }
 
     private async Task<ReconcileResult> WaitAsync(ChaosExperiment experiment, string reason, string message, CancellationToken ct)

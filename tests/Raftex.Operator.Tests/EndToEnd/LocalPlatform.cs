@@ -11,7 +11,7 @@ namespace Raftex.Operator.Tests.EndToEnd;
 /// <summary>
 /// The platform under the operator in tests: the shared StatefulSet controller (operator/Raftex.Local) keeps the pods,
 /// and this kubelet stand-in starts a fake Raft node for each new pod (a new pod UID is a restart), stops the nodes
-/// whose pods are gone, and sets each pod's Ready condition from its node's readiness.
+/// whose pods are gone, restarts crashed nodes in place, and sets each pod's Ready condition from its node's readiness.
 /// </summary>
 internal sealed class LocalPlatform(IKubernetes kube, FakeRaftCluster raft, string ns, string name)
 {
@@ -65,6 +65,13 @@ internal sealed class LocalPlatform(IKubernetes kube, FakeRaftCluster raft, stri
         }
 
         raft.Replicate(Stuck);
+
+        // A process that crashed restarts in its pod (same pod, same disk), as the kubelet restarts an exited container;
+        // after the election above, so a survivor leads, as it would while the crashed node was down.
+        foreach (var nodeId in raft.RestartCrashed())
+        {
+            raft.Note($"ContainerRestarted({nodeId - 1})");
+        }
 
         foreach (var (ordinal, pod) in pods)
         {

@@ -91,6 +91,25 @@ internal sealed class FakeRaftCluster
 
     public void SetUp(ulong nodeId, bool up) { lock (_lock) { _nodes[nodeId].Up = up; } }
 
+    /// <summary>The faults the node holds now (a copy: gRPC handlers change the list).</summary>
+    public IReadOnlyList<Fault> Faults(ulong nodeId) { lock (_lock) { return [.. _nodes[nodeId].Faults]; } }
+
+    /// <summary>Brings every crashed node back up with its disk, as a restarted container would be; returns their ids.</summary>
+    public IReadOnlyList<ulong> RestartCrashed()
+    {
+        lock (_lock)
+        {
+            var crashed = _nodes.Values.Where(n => n.Crashed).ToList();
+            foreach (var node in crashed)
+            {
+                node.Crashed = false;
+                node.Up = true;
+            }
+
+            return crashed.Select(n => n.NodeId).ToList();
+        }
+    }
+
     /// <summary>The node loses its disk: it comes back with a fresh incarnation and no log.</summary>
     public string Wipe(ulong nodeId)
     {
@@ -371,6 +390,7 @@ internal sealed class FakeRaftCluster
             var node = Reachable(nodeId, request.GroupId);
             node.Up = false;
             node.Crashed = true;
+            Calls.Add($"Crash({nodeId})");
             if (LeaderId == nodeId)
             {
                 LeaderId = 0;

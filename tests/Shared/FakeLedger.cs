@@ -1,10 +1,14 @@
-namespace Raftex.Chaos.Tests;
+using Raftex.Chaos;
+
+namespace Raftex.Testing;
 
 /// <summary>
 /// An in-memory probe account with idempotent deposits. It can be told to answer Unknown for a while (a lost reply,
-/// the deposit applied or not) and to lose an acknowledged deposit, as a broken cluster would.
+/// the deposit applied or not) and to lose an acknowledged deposit, as a broken cluster would. Each newly applied
+/// deposit calls <paramref name="committed"/>, so the fake cluster under it commits one more entry, as the real one would.
+/// Linked into the chaos engine tests and the operator's controller tests (tests/Shared).
 /// </summary>
-internal sealed class FakeLedger(FakeChaosCluster cluster) : IProbeLedger
+internal sealed class FakeLedger(Action committed) : IProbeLedger
 {
     private readonly Dictionary<ulong, long> _applied = [];
 
@@ -46,7 +50,7 @@ internal sealed class FakeLedger(FakeChaosCluster cluster) : IProbeLedger
     {
         if (_applied.TryAdd(id, amount))
         {
-            cluster.CommitIndex++;
+            committed();
         }
     }
 }
