@@ -65,7 +65,11 @@ public sealed class AgentFleetBuilderTests
     [Fact]
     public void The_arguments_are_accepted_by_the_agents_own_parser_as_the_spec_meant_them()
     {
-        var options = AgentOptions.Parse(Args(1), _ => null);
+        var container = AgentFleetBuilder.Deployment(Fleets.Sample(), Fleets.Cluster(), 1).Spec.Template.Spec.Containers[0];
+        Assert.Equal("status.podIP", container.Env.Single(e => e.Name == AgentFleetBuilder.PodIpVariable).ValueFrom.FieldRef.FieldPath);
+        // The kubelet expands $(VAR) in the arguments from the container's env, here the pod's IP from the field above.
+        var expanded = container.Args.Select(a => a.Replace($"$({AgentFleetBuilder.PodIpVariable})", "10.0.3.7", StringComparison.Ordinal)).ToList();
+        var options = AgentOptions.Parse(expanded, _ => null);
 
         Assert.Equal(["xc1.trading.svc:7001"], options.Cluster);
         Assert.Equal([(StrategyKind.MarketMaker, 2), (StrategyKind.Noise, 10), (StrategyKind.Momentum, 3), (StrategyKind.Arbitrage, 1)], options.Strategies.Select(s => (s.Kind, s.Count)));
@@ -78,6 +82,7 @@ public sealed class AgentFleetBuilderTests
         Assert.True(options.Linger);
         Assert.Equal(500, options.FundsOf("BTC", isQuote: false));
         Assert.Equal(100_000, options.Prices["BTC-USDC"]);
+        Assert.Equal(System.Net.IPAddress.Parse("10.0.3.7"), options.MetricsAddress);
     }
 
     [Fact]

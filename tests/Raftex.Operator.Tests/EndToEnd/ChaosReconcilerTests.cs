@@ -197,10 +197,12 @@ public sealed class ChaosReconcilerTests
             var spec = Spec(ChaosAction.Loss, new TargetSelectorSpec { Mode = SelectionMode.All }, "10m");
             spec.Loss = new LossSpec { Percent = 20 };
             await h.CreateAsync("loss", spec);
+            // The nodes hold the fault a moment before the status write that records it: wait for both.
             await Poll.UntilAsync(() => h.Faults().Values.All(f => f.Count == 1), "every node holds the loss fault", TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(async () => (await h.GetAsync("loss")).Status?.Phase == ChaosPhase.Injected, "the status says Injected", TimeSpan.FromSeconds(60));
             var injected = await h.GetAsync("loss");
             Assert.Contains(ChaosExperimentReconciler.FinalizerName, injected.Metadata.Finalizers ?? []);
-            Assert.Equal(ChaosPhase.Injected, injected.Status!.Phase);
+            Assert.All(h.Faults(), f => Assert.True(f.Value.Count == 1, $"node {f.Key} holds {f.Value.Count} fault(s), not the one loss fault"));
 
             await h.Kube.CustomObjects.DeleteNamespacedCustomObjectAsync(ExchangeCluster.Group, ExchangeCluster.Version, ChaosHarness.Ns, ChaosExperiment.Plural, "loss");
             await Poll.UntilAsync(async () => await h.Reconciler.Client.GetAsync(new ObjectKey(ChaosHarness.Ns, "loss"), CancellationToken.None) is null,
