@@ -119,43 +119,56 @@ public sealed class SnapshotStore
 
     private Snapshot Read(string path, long nameIndex, long nameTerm)
     {
-        var data = File.ReadAllBytes(path);
-        if (data.Length < FixedHeaderSize + 4 + 4 + 8 + 4)
-        {
-            throw new SnapshotCorruptionException(path, $"file is only {data.Length} bytes");
-        }
-
-        if (BinaryPrimitives.ReadUInt64LittleEndian(data) != Magic)
-        {
-            throw new SnapshotCorruptionException(path, "magic is wrong (not a Raftex snapshot)");
-        }
-
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8));
-        if (version != CurrentVersion)
-        {
-            throw new WalFormatException(path, version, CurrentVersion);
-        }
-
-        var stored = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4));
-        if (Crc32C.Compute(data.AsSpan(0, data.Length - 4)) != stored)
-        {
-            throw new SnapshotCorruptionException(path, "checksum mismatch");
-        }
-
-        var body = data.AsSpan(0, data.Length - 4);
-        var groupId = BinaryPrimitives.ReadInt64LittleEndian(body[16..]);
-        var index = BinaryPrimitives.ReadInt64LittleEndian(body[24..]);
-        var term = BinaryPrimitives.ReadInt64LittleEndian(body[32..]);
+        var snapshot = Decode(File.ReadAllBytes(path), path, out var groupId);
         if (groupId != _groupId)
         {
             throw new SnapshotCorruptionException(path, $"snapshot belongs to raft group {groupId}, not {_groupId}");
         }
 
-        if (index != nameIndex || term != nameTerm)
+        var metadata = snapshot.Metadata;
+        if (metadata.Index != nameIndex || metadata.Term != nameTerm)
         {
-            throw new SnapshotCorruptionException(path, $"header says {index}/{term} but the file name says {nameIndex}/{nameTerm}");
+            throw new SnapshotCorruptionException(path, $"header says {metadata.Index}/{metadata.Term} but the file name says {nameIndex}/{nameTerm}");
         }
 
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Decodes the bytes of a whole snapshot file (the layout in the class remarks), checking magic, version and CRC32C;
+    /// <paramref name="source"/> names the file in errors. Backups carry these bytes unchanged.
+    /// </summary>
+    /// <exception cref="SnapshotCorruptionException">The bytes are not an intact snapshot file.</exception>
+    /// <exception cref="WalFormatException">The file layout version is not one this build reads.</exception>
+    public static Snapshot Decode(ReadOnlyMemory<byte> file, string source, out long groupId)
+    {
+        var data = file.Span;
+        if (data.Length < FixedHeaderSize + 4 + 4 + 8 + 4)
+        {
+            throw new SnapshotCorruptionException(source, $"file is only {data.Length} bytes");
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(data) != Magic)
+        {
+            throw new SnapshotCorruptionException(source, "magic is wrong (not a Raftex snapshot)");
+        }
+
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(data[8..]);
+        if (version != CurrentVersion)
+        {
+            throw new WalFormatException(source, version, CurrentVersion);
+        }
+
+        var stored = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
+        if (Crc32C.Compute(data[..^4]) != stored)
+        {
+            throw new SnapshotCorruptionException(source, "checksum mismatch");
+        }
+
+        var body = data[..^4];
+        groupId = BinaryPrimitives.ReadInt64LittleEndian(body[16..]);
+        var index = BinaryPrimitives.ReadInt64LittleEndian(body[24..]);
+        var term = BinaryPrimitives.ReadInt64LittleEndian(body[32..]);
         try
         {
             var at = FixedHeaderSize;
@@ -174,11 +187,11 @@ public sealed class SnapshotStore
             }
 
             var metadata = new SnapshotMetadata(index, term, new ConfState(voters, learners));
-            return new Snapshot(metadata, data.AsMemory(at, (int)length));
+            return new Snapshot(metadata, file.Slice(at, (int)length));
         }
         catch (FormatException e)
         {
-            throw new SnapshotCorruptionException(path, e.Message);
+            throw new SnapshotCorruptionException(source, e.Message);
         }
     }
 
