@@ -54,7 +54,10 @@ public sealed record ExchangeClusterStatus
     [Description("When volatile fields (term, commit index, match indexes) were last written; bounds the status write rate.")]
     public DateTime? LastObservedAt { get; init; }
 
-    [Description("Available, Progressing, Degraded, QuorumAtRisk and DiskFull.")]
+    [Description("The last forced recovery from a lost quorum.")]
+    public RecoveryStatus? Recovery { get; init; }
+
+    [Description("Available, Progressing, Degraded, QuorumAtRisk, QuorumLost and DiskFull.")]
     [ListMapKey("type")]
     public IList<ClusterCondition>? Conditions { get; init; }
 }
