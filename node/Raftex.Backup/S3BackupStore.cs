@@ -256,7 +256,7 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
     };
 
     private static bool IsStoreFailure(Exception e, CancellationToken ct) =>
-        e is AmazonClientException or HttpRequestException or IOException || (e is TaskCanceledException && !ct.IsCancellationRequested);
+        e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException || (e is TaskCanceledException && !ct.IsCancellationRequested);
 
     /// <summary>The body of a GET, owning its response; a failure while reading is a store failure naming the backup.</summary>
     private sealed class ObjectStream(GetObjectResponse response, string location, string objectName) : Stream
