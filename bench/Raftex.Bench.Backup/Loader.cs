@@ -13,9 +13,6 @@ internal static class Loader
     public const int Sessions = 8;
     public const int PerSession = 32;
 
-    /// <summary>Client order ids the loader uses per account: 1 .. orders / accounts.</summary>
-    public static long OrdersPerAccount(long orders, long accounts) => (orders + accounts - 1) / accounts;
-
     public static async Task DepositAsync(IReadOnlyList<string> addresses, long accounts)
     {
         using var client = new ExchangeClient(new ExchangeClientOptions { Addresses = addresses, ConnectionsPerNode = 8, RetryBudget = TimeSpan.FromSeconds(60) });
@@ -76,7 +73,10 @@ internal static class Loader
         }
     }
 
-    /// <summary>Order <paramref name="n"/>: account 1 + n mod accounts, client order id 1 + n / accounts, one lot far from the touch.</summary>
+    /// <summary>
+    /// Order <paramref name="n"/>: account 1 + n mod accounts, client order id 2 + n / accounts (client ids share one space
+    /// per account with the deposit's transaction id 1), one lot far from the touch.
+    /// </summary>
     public static SubmitOrderRequest Resting(long n, long accounts)
     {
         var account = 1 + (n % accounts);
@@ -84,7 +84,7 @@ internal static class Loader
         var bid = account % 2 == 1;
         return new SubmitOrderRequest
         {
-            Account = (ulong)account, ClientOrderId = (ulong)(1 + (n / accounts)), Symbol = "BTC-USD", Side = bid ? OrderSide.Buy : OrderSide.Sell,
+            Account = (ulong)account, ClientOrderId = (ulong)(2 + (n / accounts)), Symbol = "BTC-USD", Side = bid ? OrderSide.Buy : OrderSide.Sell,
             Kind = OrderKind.Limit, TimeInForce = TimeInForce.Gtc, Price = bid ? 95_000 + spread : 101_001 + spread, Quantity = 1,
         };
     }
