@@ -54,6 +54,16 @@ internal sealed class NodeProcesses : IDisposable
         return result.IsOk ? result.Value : null;
     }
 
+    /// <summary>Count and sum of a histogram on node <paramref name="id"/>'s /metrics (e.g. the WAL fsync time).</summary>
+    public async Task<(double Count, double Sum)> HistogramAsync(int id, string name)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{_nodes[id].Http}/metrics")).ConfigureAwait(false);
+        double Value(string suffix) => text.Split('\n').Where(l => l.StartsWith(name + suffix, StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        return (Value("_count"), Value("_sum"));
+    }
+
     /// <summary>The generated Admin client of one node, for <c>BackupWriter</c> (snapshots of 100 MB and more stream in 1 MiB chunks).</summary>
     public Admin.AdminClient AdminStub(int id) => new(_nodes[id].Channel ??= GrpcChannel.ForAddress($"http://127.0.0.1:{_nodes[id].Admin}"));
 

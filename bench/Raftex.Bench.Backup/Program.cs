@@ -52,6 +52,11 @@ try
     Console.WriteLine(string.Format(inv, "backup to S3 (s3rver): {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + multipart upload + read-back verify)",
         s3Backup.Manifest.Size / MiB, s3Backup.Manifest.Index, s3BackupTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3BackupTime.TotalSeconds));
 
+    // --- where a backup's time goes: the member's snapshot and stream alone, drained without a store ---
+    var (streamed, streamTime) = await TimedAsync(() => DrainSnapshotAsync(follower));
+    Console.WriteLine(string.Format(inv, "stream only (follower takes a snapshot and streams it, nothing stored): {0:F1} MiB in {1:F2} s: {2:F1} MiB/s",
+        streamed / MiB, streamTime.TotalSeconds, streamed / MiB / streamTime.TotalSeconds));
+
     // --- restore: every check of the verifier, then a node bootstrapped from the backup until it is ready ---
     var (_, fsVerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(fs, "b-fs", CancellationToken.None));
     var (_, s3VerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(s3Store, "b-s3", CancellationToken.None));
@@ -62,9 +67,11 @@ try
     var load = OrderLoad.Start(all, accounts, firstClientOrderId: 1_000_000);
     await Task.Delay(TimeSpan.FromSeconds(3));
     load.Reset();
+    var fsyncBefore = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
     await Task.Delay(TimeSpan.FromSeconds(seconds));
     var quiet = load.Rate();
     var quietErrors = load.Errors;
+    var fsyncQuiet = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
     load.Reset();
     var backups = 0;
     var backupBusy = TimeSpan.Zero;
@@ -80,12 +87,14 @@ try
 
     var busy = load.Rate();
     var busyErrors = load.Errors;
+    var fsyncBusy = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
     await load.StopAsync();
     Console.WriteLine(string.Format(inv, "orders without a backup: {0:F0} orders/s over {1:F1} s ({2:N0} commands, {3} errors)",
         quiet.PerSecond, quiet.Window.TotalSeconds, quiet.Completed, quietErrors));
     Console.WriteLine(string.Format(inv, "orders with backups running: {0:F0} orders/s over {1:F1} s ({2:N0} commands, {3} errors); {4} backups back to back, {5:F2} s each",
         busy.PerSecond, busy.Window.TotalSeconds, busy.Completed, busyErrors, backups, backupBusy.TotalSeconds / backups));
-    Console.WriteLine(string.Format(inv, "orders with/without backup: {0:F3}", busy.PerSecond / quiet.PerSecond));
+    Console.WriteLine(string.Format(inv, "orders with/without backup: {0:F3}; leader WAL fsync mean {1:F2} ms without, {2:F2} ms with backups running",
+        busy.PerSecond / quiet.PerSecond, MeanMs(fsyncBefore, fsyncQuiet), MeanMs(fsyncQuiet, fsyncBusy)));
 
     // --- restore: a single-voter cluster from each backup; time from process start to ready with the backup's index applied ---
     var fsRestore = await RestoreAsync(4, fs.Location, "b-fs", fsBackup.Manifest.Index, null);
@@ -99,10 +108,10 @@ try
 
     Console.WriteLine(string.Format(inv,
         "bench-backup: orders={0} accounts={1} snapshot_mib={2:F1} backup_fs_mib_s={3:F1} backup_s3_mib_s={4:F1} verify_fs_mib_s={5:F1} verify_s3_mib_s={6:F1} " +
-        "restore_fs_ready_s={7:F2} restore_s3_ready_s={8:F2} orders_per_sec={9:F0} orders_per_sec_during_backup={10:F0} ratio={11:F3}",
+        "stream_only_mib_s={12:F1} restore_fs_ready_s={7:F2} restore_s3_ready_s={8:F2} orders_per_sec={9:F0} orders_per_sec_during_backup={10:F0} ratio={11:F3}",
         orders, accounts, size / MiB, size / MiB / fsBackupTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3BackupTime.TotalSeconds,
         size / MiB / fsVerifyTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3VerifyTime.TotalSeconds, fsRestore.TotalSeconds, s3Restore.TotalSeconds,
-        quiet.PerSecond, busy.PerSecond, busy.PerSecond / quiet.PerSecond));
+        quiet.PerSecond, busy.PerSecond, busy.PerSecond / quiet.PerSecond, streamed / MiB / streamTime.TotalSeconds));
     return 0;
 }
 finally
@@ -128,6 +137,21 @@ async Task<TimeSpan> RestoreAsync(int id, string store, string backup, long inde
     nodes.Stop(id);
     return ready;
 }
+
+async Task<long> DrainSnapshotAsync(int id)
+{
+    using var call = nodes.AdminStub(id).StreamSnapshot(new Raftex.Protocol.V1.StreamSnapshotRequest());
+    long bytes = 0;
+    while (await call.ResponseStream.MoveNext(CancellationToken.None))
+    {
+        bytes += call.ResponseStream.Current.Data.Length;
+    }
+
+    return bytes;
+}
+
+static double MeanMs((double Count, double Sum) from, (double Count, double Sum) to) =>
+    to.Count > from.Count ? (to.Sum - from.Sum) / (to.Count - from.Count) * 1000 : double.NaN;
 
 static async Task<(T Result, TimeSpan Took)> TimedAsync<T>(Func<Task<T>> run)
 {
