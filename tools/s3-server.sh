@@ -14,10 +14,9 @@ key=$(sha256sum "$lock" | cut -c1-16)
 dir="$root/.cache/s3rver/$key"
 s3rver="$dir/node_modules/.bin/s3rver"
 
-if [ ! -f "$dir/.installed" ] || [ ! -x "$s3rver" ]; then
+install() {
   command -v npm >/dev/null || { echo "tools/s3-server.sh: npm is not installed (Node.js 18 or newer is needed)" >&2; exit 1; }
   echo "tools/s3-server.sh: installing s3rver from $lock" >&2
-  mkdir -p "$root/.cache/s3rver"
   tmp=$(mktemp -d "$root/.cache/s3rver/install.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   cp "$root/tools/s3-server/package.json" "$lock" "$tmp/"
@@ -26,6 +25,19 @@ if [ ! -f "$dir/.installed" ] || [ ! -x "$s3rver" ]; then
   touch "$tmp/.installed"
   rm -rf "$dir"
   mv "$tmp" "$dir"
+  trap - EXIT
+}
+
+if [ ! -f "$dir/.installed" ] || [ ! -x "$s3rver" ]; then
+  mkdir -p "$root/.cache/s3rver"
+  # Test classes start servers at once: one installs while the others wait on the lock, then find it installed.
+  exec 9>"$root/.cache/s3rver/.lock"
+  flock 9
+  if [ ! -f "$dir/.installed" ] || [ ! -x "$s3rver" ]; then
+    install
+  fi
+  flock -u 9
+  exec 9>&-
 fi
 
 if [ $# -eq 0 ]; then

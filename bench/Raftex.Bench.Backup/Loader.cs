@@ -38,6 +38,17 @@ internal static class Loader
         }
     }
 
+    /// <summary>One more deposit to a fresh account, so the next backup cannot reuse the snapshot the last one took.</summary>
+    public static async Task NudgeAsync(IReadOnlyList<string> addresses, long account)
+    {
+        using var client = new ExchangeClient(new ExchangeClientOptions { Addresses = addresses });
+        var reply = await client.DepositAsync(new TransferRequest { Account = (ulong)account, TransactionId = 1, Asset = "USD", Amount = 1 });
+        if (reply.Outcome != Outcome.Deposited)
+        {
+            throw new InvalidOperationException($"the deposit to account {account} was refused: {reply}");
+        }
+    }
+
     public static async Task PlaceRestingAsync(IReadOnlyList<string> addresses, long orders, long accounts)
     {
         long next = -1, notResting = 0, errors = 0;

@@ -43,19 +43,15 @@ try
     };
     using var s3Store = new S3BackupStore(s3Options);
 
-    // --- backup: stream from the follower, spool, put into the store, manifest last, read back and verify ---
+    // --- backup: the follower takes a snapshot and streams it; the writer spools, put into the store, manifest last, read back and verify ---
     var (fsBackup, fsBackupTime) = await TimedAsync(() => BackupWriter.WriteAsync(nodes.AdminStub(follower), fs, "b-fs", null, TimeProvider.System, CancellationToken.None));
     var size = fsBackup.Manifest.Size;
     Console.WriteLine(string.Format(inv, "backup to filesystem: {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + store + read-back verify)",
         size / MiB, fsBackup.Manifest.Index, fsBackupTime.TotalSeconds, size / MiB / fsBackupTime.TotalSeconds));
+    await Loader.NudgeAsync(all, accounts + 1);
     var (s3Backup, s3BackupTime) = await TimedAsync(() => BackupWriter.WriteAsync(nodes.AdminStub(follower), s3Store, "b-s3", null, TimeProvider.System, CancellationToken.None));
     Console.WriteLine(string.Format(inv, "backup to S3 (s3rver): {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + multipart upload + read-back verify)",
         s3Backup.Manifest.Size / MiB, s3Backup.Manifest.Index, s3BackupTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3BackupTime.TotalSeconds));
-
-    // --- where a backup's time goes: the member's snapshot and stream alone, drained without a store ---
-    var (streamed, streamTime) = await TimedAsync(() => DrainSnapshotAsync(follower));
-    Console.WriteLine(string.Format(inv, "stream only (follower takes a snapshot and streams it, nothing stored): {0:F1} MiB in {1:F2} s: {2:F1} MiB/s",
-        streamed / MiB, streamTime.TotalSeconds, streamed / MiB / streamTime.TotalSeconds));
 
     // --- restore: every check of the verifier, then a node bootstrapped from the backup until it is ready ---
     var (_, fsVerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(fs, "b-fs", CancellationToken.None));
@@ -89,6 +85,12 @@ try
     var busyErrors = load.Errors;
     var fsyncBusy = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
     await load.StopAsync();
+    // --- where a backup's time goes: the member's snapshot and stream alone, drained without a store or a read-back ---
+    await Loader.NudgeAsync(all, accounts + 2);
+    var (streamed, streamTime) = await TimedAsync(() => DrainSnapshotAsync(follower));
+    Console.WriteLine(string.Format(inv, "stream only (follower takes a snapshot and streams it; nothing stored or verified): {0:F1} MiB in {1:F2} s: {2:F1} MiB/s",
+        streamed / MiB, streamTime.TotalSeconds, streamed / MiB / streamTime.TotalSeconds));
+
     Console.WriteLine(string.Format(inv, "orders without a backup: {0:F0} orders/s over {1:F1} s ({2:N0} commands, {3} errors)",
         quiet.PerSecond, quiet.Window.TotalSeconds, quiet.Completed, quietErrors));
     Console.WriteLine(string.Format(inv, "orders with backups running: {0:F0} orders/s over {1:F1} s ({2:N0} commands, {3} errors); {4} backups back to back, {5:F2} s each",
