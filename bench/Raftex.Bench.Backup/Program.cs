@@ -85,6 +85,7 @@ try
     var busyErrors = load.Errors;
     var fsyncBusy = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
     await load.StopAsync();
+
     // --- where a backup's time goes: the member's snapshot and stream alone, drained without a store or a read-back ---
     await Loader.NudgeAsync(all, accounts + 2);
     var (streamed, streamTime) = await TimedAsync(() => DrainSnapshotAsync(follower));
