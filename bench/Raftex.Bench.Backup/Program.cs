@@ -43,7 +43,7 @@ try
     };
     using var s3Store = new S3BackupStore(s3Options);
 
-    // --- backup: the follower takes a snapshot and streams it; the writer spools, put into the store, manifest last, read back and verify ---
+    // --- backup: the follower takes a snapshot and streams it; the writer spools it, puts it into the store, writes the manifest last, reads it all back and verifies ---
     var (fsBackup, fsBackupTime) = await TimedAsync(() => BackupWriter.WriteAsync(nodes.AdminStub(follower), fs, "b-fs", null, TimeProvider.System, CancellationToken.None));
     var size = fsBackup.Manifest.Size;
     Console.WriteLine(string.Format(inv, "backup to filesystem: {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + store + read-back verify)",
