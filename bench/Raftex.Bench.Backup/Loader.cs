@@ -38,8 +38,8 @@ internal static class Loader
         }
     }
 
-    /// <summary>One more deposit to a fresh account, so the next backup cannot reuse the snapshot the last one took.</summary>
-    public static async Task NudgeAsync(IReadOnlyList<string> addresses, long account)
+    /// <summary>One more deposit to a fresh account, so the next backup cannot reuse the snapshot the last one took; returns its log index.</summary>
+    public static async Task<long> NudgeAsync(IReadOnlyList<string> addresses, long account)
     {
         using var client = new ExchangeClient(new ExchangeClientOptions { Addresses = addresses });
         var reply = await client.DepositAsync(new TransferRequest { Account = (ulong)account, TransactionId = 1, Asset = "USD", Amount = 1 });
@@ -47,6 +47,8 @@ internal static class Loader
         {
             throw new InvalidOperationException($"the deposit to account {account} was refused: {reply}");
         }
+
+        return (long)reply.LogIndex;
     }
 
     public static async Task PlaceRestingAsync(IReadOnlyList<string> addresses, long orders, long accounts)

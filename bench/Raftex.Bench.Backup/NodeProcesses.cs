@@ -158,6 +158,7 @@ internal sealed class NodeProcesses : IDisposable
     internal sealed class Node(int id, int client, int peer, int admin, int http) : IDisposable
     {
         private readonly StringBuilder _output = new();
+        private readonly List<(long At, string Line)> _lines = [];
 
         public int Id => id;
 
@@ -189,10 +190,29 @@ internal sealed class NodeProcesses : IDisposable
         {
             if (line is not null)
             {
+                var at = Stopwatch.GetTimestamp();
                 lock (_output)
                 {
                     _output.AppendLine(line);
+                    _lines.Add((at, line));
                 }
+            }
+        }
+
+        /// <summary>When the node first printed a line holding <paramref name="text"/> (a Stopwatch timestamp), or null.</summary>
+        public long? FirstLineAt(string text)
+        {
+            lock (_output)
+            {
+                foreach (var (at, line) in _lines)
+                {
+                    if (line.Contains(text, StringComparison.Ordinal))
+                    {
+                        return at;
+                    }
+                }
+
+                return null;
             }
         }
 

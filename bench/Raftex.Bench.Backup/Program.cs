@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Raftex.Backup;
 using Raftex.Bench.Backup;
+using Raftex.Exchange;
 
 // make bench-backup: a 3-node cluster on 127.0.0.1 (fsync on) loaded with BENCH_ORDERS resting orders (default 1,000,000)
 // over BENCH_ACCOUNTS accounts (default 100,000); then backup throughput from a follower to a filesystem store and to
@@ -48,16 +49,21 @@ try
     var size = fsBackup.Manifest.Size;
     Console.WriteLine(string.Format(inv, "backup to filesystem: {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + store + read-back verify)",
         size / MiB, fsBackup.Manifest.Index, fsBackupTime.TotalSeconds, size / MiB / fsBackupTime.TotalSeconds));
-    await Loader.NudgeAsync(all, accounts + 1);
+    await nodes.WaitReadyAsync(follower, await Loader.NudgeAsync(all, accounts + 1), TimeSpan.FromSeconds(60));
     var (s3Backup, s3BackupTime) = await TimedAsync(() => BackupWriter.WriteAsync(nodes.AdminStub(follower), s3Store, "b-s3", null, TimeProvider.System, CancellationToken.None));
     Console.WriteLine(string.Format(inv, "backup to S3 (s3rver): {0:F1} MiB at index {1} in {2:F2} s: {3:F1} MiB/s (stream + multipart upload + read-back verify)",
         s3Backup.Manifest.Size / MiB, s3Backup.Manifest.Index, s3BackupTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3BackupTime.TotalSeconds));
 
     // --- restore: every check of the verifier, then a node bootstrapped from the backup until it is ready ---
-    var (_, fsVerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(fs, "b-fs", CancellationToken.None));
+    var (verified, fsVerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(fs, "b-fs", CancellationToken.None));
     var (_, s3VerifyTime) = await TimedAsync(() => BackupVerifier.VerifyAsync(s3Store, "b-s3", CancellationToken.None));
     Console.WriteLine(string.Format(inv, "verify: filesystem {0:F2} s ({1:F1} MiB/s), S3 {2:F2} s ({3:F1} MiB/s)",
         fsVerifyTime.TotalSeconds, size / MiB / fsVerifyTime.TotalSeconds, s3VerifyTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3VerifyTime.TotalSeconds));
+
+    var (machine, decodeTime) = await TimedAsync(() => Task.FromResult(ExchangeStateMachine.Restore(new MemoryStream(verified.Snapshot.Data.ToArray(), writable: false))));
+    var (_, digestTime) = await TimedAsync(() => Task.FromResult(machine.Digest()));
+    Console.WriteLine(string.Format(inv, "verify's share of the exchange: decoding the state {0:F2} s, its digest {1:F2} s (the rest is reading, SHA-256 and the Raft file's CRC32C)",
+        decodeTime.TotalSeconds, digestTime.TotalSeconds));
 
     // --- order throughput with and without backups running (backups to the filesystem store, from the follower) ---
     var load = OrderLoad.Start(all, accounts, firstClientOrderId: 1_000_000);
@@ -87,7 +93,7 @@ try
     await load.StopAsync();
 
     // --- where a backup's time goes: the member's snapshot and stream alone, drained without a store or a read-back ---
-    await Loader.NudgeAsync(all, accounts + 2);
+    await nodes.WaitReadyAsync(follower, await Loader.NudgeAsync(all, accounts + 2), TimeSpan.FromSeconds(60));
     var (streamed, streamTime) = await TimedAsync(() => DrainSnapshotAsync(follower));
     Console.WriteLine(string.Format(inv, "stream only (follower takes a snapshot and streams it; nothing stored or verified): {0:F1} MiB in {1:F2} s: {2:F1} MiB/s",
         streamed / MiB, streamTime.TotalSeconds, streamed / MiB / streamTime.TotalSeconds));
@@ -106,14 +112,16 @@ try
         [S3StoreOptions.AccessKeyIdVariable] = S3Server.AccessKeyId,
         [S3StoreOptions.SecretAccessKeyVariable] = S3Server.SecretAccessKey,
     });
-    Console.WriteLine(string.Format(inv, "restore: node ready from the filesystem backup in {0:F2} s ({1:F1} MiB/s), from S3 (latest) in {2:F2} s ({3:F1} MiB/s)",
-        fsRestore.TotalSeconds, size / MiB / fsRestore.TotalSeconds, s3Restore.TotalSeconds, s3Backup.Manifest.Size / MiB / s3Restore.TotalSeconds));
+    Console.WriteLine(string.Format(inv,
+        "restore: node ready from the filesystem backup in {0:F2} s ({1:F1} MiB/s; backup verified by the node after {2:F2} s), from S3 (latest) in {3:F2} s ({4:F1} MiB/s; verified after {5:F2} s)",
+        fsRestore.Ready.TotalSeconds, size / MiB / fsRestore.Ready.TotalSeconds, fsRestore.Verified.TotalSeconds,
+        s3Restore.Ready.TotalSeconds, s3Backup.Manifest.Size / MiB / s3Restore.Ready.TotalSeconds, s3Restore.Verified.TotalSeconds));
 
     Console.WriteLine(string.Format(inv,
         "bench-backup: orders={0} accounts={1} snapshot_mib={2:F1} backup_fs_mib_s={3:F1} backup_s3_mib_s={4:F1} verify_fs_mib_s={5:F1} verify_s3_mib_s={6:F1} " +
         "stream_only_mib_s={12:F1} restore_fs_ready_s={7:F2} restore_s3_ready_s={8:F2} orders_per_sec={9:F0} orders_per_sec_during_backup={10:F0} ratio={11:F3}",
         orders, accounts, size / MiB, size / MiB / fsBackupTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3BackupTime.TotalSeconds,
-        size / MiB / fsVerifyTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3VerifyTime.TotalSeconds, fsRestore.TotalSeconds, s3Restore.TotalSeconds,
+        size / MiB / fsVerifyTime.TotalSeconds, s3Backup.Manifest.Size / MiB / s3VerifyTime.TotalSeconds, fsRestore.Ready.TotalSeconds, s3Restore.Ready.TotalSeconds,
         quiet.PerSecond, busy.PerSecond, busy.PerSecond / quiet.PerSecond, streamed / MiB / streamTime.TotalSeconds));
     return 0;
 }
@@ -122,7 +130,7 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-async Task<TimeSpan> RestoreAsync(int id, string store, string backup, long index, IReadOnlyDictionary<string, string>? environment)
+async Task<(TimeSpan Ready, TimeSpan Verified)> RestoreAsync(int id, string store, string backup, long index, IReadOnlyDictionary<string, string>? environment)
 {
     var started = Stopwatch.GetTimestamp();
     var node = nodes.StartRestored(id, store, backup, environment);
@@ -137,8 +145,9 @@ async Task<TimeSpan> RestoreAsync(int id, string store, string backup, long inde
     }
 
     var ready = Stopwatch.GetElapsedTime(started);
+    var verifiedAt = node.FirstLineAt("starting from backup") ?? throw new InvalidOperationException($"node {id} never said it started from the backup: {node.Tail}");
     nodes.Stop(id);
-    return ready;
+    return (ready, Stopwatch.GetElapsedTime(started, verifiedAt));
 }
 
 async Task<long> DrainSnapshotAsync(int id)
