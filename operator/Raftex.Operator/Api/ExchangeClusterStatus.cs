@@ -54,7 +54,13 @@ public sealed record ExchangeClusterStatus
     [Description("When volatile fields (term, commit index, match indexes) were last written; bounds the status write rate.")]
     public DateTime? LastObservedAt { get; init; }
 
-    [Description("Available, Progressing, Degraded, QuorumAtRisk and DiskFull.")]
+    [Description("Progress of the backup schedule.")]
+    public BackupScheduleStatus? Backup { get; init; }
+
+    [Description("The backup the cluster was restored from at bootstrap.")]
+    public RestoredFrom? RestoredFrom { get; init; }
+
+    [Description("Available, Progressing, Degraded, QuorumAtRisk, DiskFull and, for a restored cluster, Restored.")]
     [ListMapKey("type")]
     public IList<ClusterCondition>? Conditions { get; init; }
 }
