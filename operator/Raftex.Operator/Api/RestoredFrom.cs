@@ -12,6 +12,9 @@ public sealed record RestoredFrom
     [Description("Store location the nodes restore from.")]
     public string? Location { get; init; }
 
+    [Description("The store, as resolved at bootstrap: node pods mount it (filesystem) or get its credentials (s3).")]
+    public BackupStoreSpec? Store { get; init; }
+
     [Description("Raft index of the backup; the restored log continues after it.")]
     public long? Index { get; init; }
 
