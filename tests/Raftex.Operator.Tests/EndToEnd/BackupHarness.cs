@@ -36,33 +36,36 @@ internal sealed class BackupHarness : IAsyncDisposable
     public BackupStoreSpec Store => new() { Filesystem = new FilesystemStoreSpec { Path = Root.FullName } };
 
     /// <summary>Converges a 3-node cluster (leader node 1) on a fake clock starting at <paramref name="start"/>; nodes serve a snapshot at index 100, term of the cluster.</summary>
-    public static async Task<BackupHarness> StartAsync(DateTimeOffset? start = null, Action<ExchangeClusterSpec>? spec = null)
+    /// <remarks>With <paramref name="converge"/> false no cluster is created: the nodes serve a snapshot of cluster id "fake-cluster".</remarks>
+    public static async Task<BackupHarness> StartAsync(DateTimeOffset? start = null, bool converge = true)
     {
         var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 12, 7, 3, 0, 0, TimeSpan.Zero));
         var h = await OperatorHarness.StartAsync(time: time);
         var b = new BackupHarness(h, time);
-        if (spec is null)
+        if (converge)
         {
             await h.CreateAsync();
             await h.RunUntilAsync(OperatorHarness.Converged);
-            b.ServeSnapshot();
-        }
-        else
-        {
-            await b.CreateClusterAsync(spec);
         }
 
+        b.ServeSnapshot();
         h.Raft.Calls.Clear();
         return b;
     }
 
-    /// <summary>Creates the cluster with <paramref name="change"/> applied to the harness's valid spec (no rounds run).</summary>
-    public async Task<ExchangeCluster> CreateClusterAsync(Action<ExchangeClusterSpec> change)
+    /// <summary>Writes backup <paramref name="name"/> straight from fake node 2 with <see cref="Raftex.Backup.BackupWriter"/>, as an earlier cluster's operator would have.</summary>
+    public async Task<Raftex.Backup.VerifiedBackup> WriteBackupAsync(string name)
+    {
+        var stub = Operator.Connector.StubFor(new ExchangeCluster(), 1);
+        return await Raftex.Backup.BackupWriter.WriteAsync(stub.Client, new Raftex.Backup.FilesystemBackupStore(Root.FullName), name, stub.Headers, Time, CancellationToken.None);
+    }
+
+    /// <summary>Creates a cluster named <paramref name="name"/> with <paramref name="change"/> applied to the valid 3-node spec (no rounds run).</summary>
+    public async Task<ExchangeCluster> CreateClusterAsync(Action<ExchangeClusterSpec> change, string name = Cluster)
     {
         var s = Crd.SpecValidatorTests.ValidSpec();
-        s.Replicas = 3;
         change(s);
-        var cluster = new ExchangeCluster { Metadata = new V1ObjectMeta { Name = Cluster, NamespaceProperty = Ns }, Spec = s };
+        var cluster = new ExchangeCluster { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns }, Spec = s };
         return await Kube.CustomObjects.CreateNamespacedCustomObjectAsync<ExchangeCluster>(cluster, ExchangeCluster.Group, ExchangeCluster.Version, Ns, ExchangeCluster.Plural);
     }
 
