@@ -1,8 +1,10 @@
 using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
 using Raftex.Backup;
 using Raftex.Controllers;
 using Raftex.Operator.Api;
 using Raftex.Operator.Backups;
+using Raftex.Operator.Hosting;
 using Raftex.Operator.Reconciling;
 
 namespace Raftex.Operator.Tests.EndToEnd;
@@ -188,5 +190,32 @@ public sealed class BackupReconcilerTests
         Assert.Equal((BackupPhase.Failed, "StoreUnavailable"), (b.Status!.Phase, Ready(b).Reason));
         Assert.Contains("s3://bkt/raftex?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true", Ready(b).Message, StringComparison.Ordinal);
         Assert.Contains("no S3 client", Ready(b).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_operator_host_runs_the_backup_controller_with_its_finalizer_and_deleting_the_object_deletes_the_data()
+    {
+        await using var h = await BackupHarness.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var host = new OperatorHost(h.Kube, h.Operator.Connector, new OperatorOptions { Namespace = BackupHarness.Ns, LeaderElection = false }, NullLoggerFactory.Instance,
+            reconcilerOptions: new ReconcilerOptions { ActivePoll = TimeSpan.FromMilliseconds(50), SteadyPoll = TimeSpan.FromSeconds(1), VolatileStatusInterval = TimeSpan.Zero });
+        var running = host.RunAsync(stop.Token);
+        try
+        {
+            await h.CreateBackupAsync("hosted");
+            await Poll.UntilAsync(async () => (await h.GetBackupAsync("hosted"))?.Status?.Phase == BackupPhase.Completed, "the backup is Completed", TimeSpan.FromSeconds(60));
+            var completed = (await h.GetBackupAsync("hosted"))!;
+            Assert.Contains(ExchangeBackupReconciler.FinalizerName, completed.Metadata.Finalizers ?? []);
+            Assert.True(File.Exists(Path.Combine(h.Root.FullName, "hosted", BackupManifest.FileName)));
+
+            await h.Kube.CustomObjects.DeleteNamespacedCustomObjectAsync(ExchangeCluster.Group, ExchangeCluster.Version, BackupHarness.Ns, ExchangeBackup.Plural, "hosted");
+            await Poll.UntilAsync(async () => await h.GetBackupAsync("hosted") is null, "the backup object is gone", TimeSpan.FromSeconds(60));
+            Assert.False(Directory.Exists(Path.Combine(h.Root.FullName, "hosted")));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
     }
 }
