@@ -97,6 +97,16 @@ public sealed class AdminClient : IAdminClient, IDisposable
     public Task<AdminResult<SetEntryFormatVersionResponse>> SetEntryFormatVersionAsync(uint version, CancellationToken cancellationToken = default) =>
         CallAsync(o => _stub.SetEntryFormatVersionAsync(new SetEntryFormatVersionRequest { GroupId = _groupId, Version = version }, o), cancellationToken);
 
+    /// <summary>
+    /// Recovery from a lost quorum (destructive): makes this node the sole voter of a new term, keeping and committing its
+    /// whole log. <paramref name="confirmNodeId"/> must be this node's id. Refused while a leader is known.
+    /// </summary>
+    public Task<AdminResult<ForceNewClusterResponse>> ForceNewClusterAsync(ulong confirmNodeId, CancellationToken cancellationToken = default) =>
+        CallAsync(o => _stub.ForceNewClusterAsync(new ForceNewClusterRequest { GroupId = _groupId, ConfirmNodeId = confirmNodeId }, o), cancellationToken);
+
+    /// <summary>The generated stub and the headers every call carries, for streaming calls this class does not wrap (StreamSnapshot).</summary>
+    public (Admin.AdminClient Stub, Metadata? Headers) Streaming => (_stub, _headers);
+
     public Task<AdminResult<CrashResponse>> CrashAsync(CancellationToken cancellationToken = default) =>
         CallAsync(o => _stub.CrashAsync(new CrashRequest { GroupId = _groupId }, o), cancellationToken);
 

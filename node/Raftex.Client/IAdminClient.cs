@@ -32,6 +32,9 @@ public interface IAdminClient
     /// <summary>Raises the entry format version the leader writes (leader only; every voter must support it).</summary>
     Task<AdminResult<SetEntryFormatVersionResponse>> SetEntryFormatVersionAsync(uint version, CancellationToken cancellationToken = default);
 
+    /// <summary>Recovery from a lost quorum (destructive): this node becomes the sole voter, keeping its whole log; it must be named.</summary>
+    Task<AdminResult<ForceNewClusterResponse>> ForceNewClusterAsync(ulong confirmNodeId, CancellationToken cancellationToken = default);
+
     /// <summary>Crashes the node process abruptly.</summary>
     Task<AdminResult<CrashResponse>> CrashAsync(CancellationToken cancellationToken = default);
 }

@@ -106,6 +106,54 @@ public sealed partial class ExchangeStateMachine
         }
     }
 
+    /// <summary>
+    /// Reads what a snapshot records about itself without rebuilding the state: its version, the log index it is at,
+    /// the state hash there and the entry format in force. The checksum of the whole body is verified.
+    /// </summary>
+    /// <exception cref="SnapshotFormatException">The bytes are not a valid snapshot.</exception>
+    public static SnapshotSummary ReadSummary(ReadOnlySpan<byte> snapshot)
+    {
+        if (snapshot.Length < 22 || !snapshot[..4].SequenceEqual(SnapshotMagic))
+        {
+            throw new SnapshotFormatException(snapshot.Length < 22 ? "snapshot truncated: header incomplete" : "not a Raftex exchange snapshot (bad magic)");
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[4..]);
+        if (version is < MinSnapshotVersion or > SnapshotVersion)
+        {
+            throw new SnapshotFormatException($"unsupported snapshot version {version}; this build reads versions {MinSnapshotVersion} to {SnapshotVersion}");
+        }
+
+        var length = BinaryPrimitives.ReadInt64LittleEndian(snapshot[6..]);
+        if (length < 0 || length != snapshot.Length - 22)
+        {
+            throw new SnapshotFormatException($"snapshot body length {length} does not match the {snapshot.Length - 22} bytes present");
+        }
+
+        var body = snapshot.Slice(14, (int)length);
+        var expected = BinaryPrimitives.ReadUInt64LittleEndian(snapshot[^8..]);
+        if (Checksum(body) != expected)
+        {
+            throw new SnapshotFormatException($"snapshot checksum mismatch: stored {expected:x16}, computed {Checksum(body):x16}");
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var r = new BinaryReader(stream, Encoding.UTF8);
+            ReadConfig(r);
+            var lastIndex = r.ReadInt64();
+            r.ReadInt64();
+            var stateHash = r.ReadUInt64();
+            var format = version >= 2 ? r.ReadByte() : CommandCodec.FormatVersion;
+            return new SnapshotSummary(version, lastIndex, stateHash, format);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or FormatException)
+        {
+            throw new SnapshotFormatException($"snapshot body is inconsistent: {e.Message}", e);
+        }
+    }
+
     private static ulong Checksum(ReadOnlySpan<byte> body) => StateHasher.Finish(StateHasher.Bytes(StateHasher.Seed, body));
 
     private byte[] SnapshotBody(ushort version)

@@ -12,6 +12,9 @@ internal sealed class AdminService(
     RaftHost host, PeerTransport transport, PeerDirectory directory, PeerIncarnations incarnations, FaultSet faults, TokenAuthority auth,
     NodeIdentity identity, NodeOptions options, WriteRouter router, ILogger<AdminService> logger) : Admin.AdminBase
 {
+    private const int DefaultChunkBytes = 1 << 20;
+    private const int MaxChunkBytes = 2 << 20;
+
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         auth.RequireAdmin(context);
@@ -36,6 +39,7 @@ internal sealed class AdminService(
             CommitIndex = (ulong)view.Commit,
             AppliedIndex = (ulong)applier.Applied,
             LastIndex = (ulong)view.LastIndex,
+            LastTerm = (ulong)view.LastTerm,
             SnapshotIndex = (ulong)view.SnapshotIndex,
             StateHash = applier.StateHash,
             EntryFormatVersion = applier.EntryFormatVersion,
@@ -176,6 +180,127 @@ internal sealed class AdminService(
         Group(request.GroupId);
         var index = await host.Applier.SnapshotNowAsync().WaitAsync(context.CancellationToken).ConfigureAwait(false);
         return new TakeSnapshotResponse { SnapshotIndex = (ulong)index };
+    }
+
+    public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        var chunkBytes = request.ChunkBytes == 0 ? DefaultChunkBytes : (int)request.ChunkBytes;
+        if (request.ChunkBytes > MaxChunkBytes)
+        {
+            throw CommandFactory.Invalid($"chunk_bytes {request.ChunkBytes} is above the limit of {MaxChunkBytes}");
+        }
+
+        if (host.Applier.Halted is { } halted)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"node {identity.NodeId} has stopped applying ({halted}); take the backup on another member"));
+        }
+
+        var ct = context.CancellationToken;
+        var index = await host.Applier.SnapshotNowAsync().WaitAsync(ct).ConfigureAwait(false);
+        string path;
+        byte[] file;
+        try
+        {
+            (path, file) = await host.ReadSnapshotFileAsync(index, TimeSpan.FromMilliseconds(60L * options.ElectionMs), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, e.Message));
+        }
+
+        var snapshot = Raftex.Raft.Storage.SnapshotStore.Decode(file, path, out var groupId);
+        if (snapshot.Data.IsEmpty)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"node {identity.NodeId} has applied nothing yet (index {snapshot.Metadata.Index}); there is no state to back up"));
+        }
+
+        var summary = ExchangeStateMachine.ReadSummary(snapshot.Data.Span);
+        var header = new SnapshotHeader
+        {
+            ClusterId = identity.ClusterId,
+            GroupId = (uint)groupId,
+            NodeId = (ulong)identity.NodeId,
+            Index = (ulong)snapshot.Metadata.Index,
+            Term = (ulong)snapshot.Metadata.Term,
+            StateHash = summary.StateHash,
+            FileFormatVersion = Raftex.Raft.Storage.SnapshotStore.CurrentVersion,
+            ExchangeSnapshotVersion = summary.Version,
+            EntryFormatVersion = summary.EntryFormatVersion,
+            Size = (ulong)file.Length,
+        };
+        header.Voters.AddRange(snapshot.Metadata.ConfState.Voters.Select(v => (ulong)v));
+        header.Learners.AddRange(snapshot.Metadata.ConfState.Learners.Select(v => (ulong)v));
+        await responseStream.WriteAsync(new SnapshotChunk { Header = header }, ct).ConfigureAwait(false);
+        logger.LogInformation("Streaming snapshot {Index}/{Term} ({Bytes} bytes) for a backup", header.Index, header.Term, file.Length);
+        var fileSha = System.Security.Cryptography.SHA256.HashData(file);
+        for (var offset = 0; offset < file.Length; offset += chunkBytes)
+        {
+            var data = file.AsMemory(offset, Math.Min(chunkBytes, file.Length - offset));
+            var chunk = new SnapshotChunk
+            {
+                Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data),
+                Offset = (ulong)offset,
+                Sha256 = Google.Protobuf.ByteString.CopyFrom(System.Security.Cryptography.SHA256.HashData(data.Span)),
+            };
+            if (offset + data.Length == file.Length)
+            {
+                chunk.FileSha256 = Google.Protobuf.ByteString.CopyFrom(fileSha);
+            }
+
+            await responseStream.WriteAsync(chunk, ct).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task<ForceNewClusterResponse> ForceNewCluster(ForceNewClusterRequest request, ServerCallContext context)
+    {
+        auth.RequireAdmin(context);
+        Group(request.GroupId);
+        if (request.ConfirmNodeId != (ulong)identity.NodeId)
+        {
+            throw CommandFactory.Invalid($"confirm_node_id {request.ConfirmNodeId} does not name this node ({identity.NodeId}); the call is destructive and must name its target");
+        }
+
+        var before = host.View;
+        if (before.Leader != 0)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition,
+                $"node {identity.NodeId} knows leader {before.Leader} in term {before.Term}: quorum is not lost; refusing to force a new cluster"));
+        }
+
+        (long Index, long Term, long LastIndexBefore, long CommitBefore) forced;
+        try
+        {
+            forced = await host.ForceNewClusterAsync(TimeSpan.FromMilliseconds(10L * options.ElectionMs), context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, e.Message));
+        }
+        catch (TimeoutException e)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, e.Message));
+        }
+
+        // The lost members pinned this node's old incarnation: with a new one they are refused if they ever come back with
+        // their stale logs. Their own pins are forgotten here, so their replacements are taken at AddLearner.
+        identity.Reincarnate(host.Reincarnate());
+        foreach (var id in before.ConfState.Voters.Concat(before.ConfState.Learners).Where(id => id != identity.NodeId))
+        {
+            incarnations.Set(id, null);
+        }
+
+        logger.LogWarning("Forced a new cluster: node {Node} continues alone from index {Index}, term {Term}, incarnation {Incarnation}",
+            identity.NodeId, forced.Index, forced.Term, identity.Incarnation);
+        return new ForceNewClusterResponse
+        {
+            Index = (ulong)forced.Index,
+            Term = (ulong)forced.Term,
+            Incarnation = identity.Incarnation,
+            LastIndexBefore = (ulong)forced.LastIndexBefore,
+            CommitIndexBefore = (ulong)forced.CommitBefore,
+        };
     }
 
     public override Task<SetFaultsResponse> SetFaults(SetFaultsRequest request, ServerCallContext context)

@@ -47,6 +47,22 @@ internal sealed class DataDirectory : IDisposable
     /// <summary>The directory had no identity: this process created it (a new incarnation).</summary>
     public bool IsNew { get; }
 
+    /// <summary>What a bootstrapping node starts from instead of an empty state (a verified backup's snapshot), or null.</summary>
+    public Raftex.Raft.Snapshot? Seed { get; set; }
+
+    /// <summary>Writes a new random incarnation into the identity file (durably) and returns it.</summary>
+    public string Reincarnate(long nodeId)
+    {
+        var incarnation = NewIncarnation();
+        WriteIdentity(Path, System.IO.Path.Combine(Path, IdentityFile), ClusterId, nodeId, incarnation);
+        return incarnation;
+    }
+
+    private static string NewIncarnation() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Whether <paramref name="path"/> already holds a node's identity (a started node's directory, not a new one).</summary>
+    public static bool HasIdentity(string path) => File.Exists(System.IO.Path.Combine(System.IO.Path.GetFullPath(path), IdentityFile));
+
     /// <summary>Opens (creating if empty) and locks the directory. Throws <see cref="InvalidOperationException"/> when it belongs to another cluster or node, and <see cref="WalLockedException"/> when another process holds it.</summary>
     public static DataDirectory Open(string path, string clusterId, long nodeId, long walSegmentBytes = WalOptions.DefaultSegmentSize)
     {
@@ -65,7 +81,7 @@ internal sealed class DataDirectory : IDisposable
                     throw new InvalidOperationException($"data directory {root} holds a log but no identity file; refusing to guess who it belongs to");
                 }
 
-                incarnation = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                incarnation = NewIncarnation();
                 WriteIdentity(root, identityPath, clusterId, nodeId, incarnation);
             }
             else

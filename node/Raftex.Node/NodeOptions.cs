@@ -75,6 +75,12 @@ public sealed record NodeOptions
     /// <summary>host:port other members use for this node's peer plane (defaults to the peer listen address).</summary>
     public string? AdvertisePeer { get; init; }
 
+    /// <summary>With --bootstrap on an empty data directory: start from this backup store's backup instead of empty.</summary>
+    public string? RestoreStore { get; init; }
+
+    /// <summary>The backup in <see cref="RestoreStore"/> (a name, or "latest").</summary>
+    public string? RestoreBackup { get; init; }
+
     public string ClientAddress => AdvertiseClient ?? $"{ClientListen.Address}:{ClientListen.Port}";
 
     public string PeerAddress => AdvertisePeer ?? $"{PeerListen.Address}:{PeerListen.Port}";
@@ -102,6 +108,10 @@ public sealed record NodeOptions
           --data-dir PATH             data directory (WAL, snapshots, identity, lock)
           --bootstrap                 create a new cluster of this node + peers (empty data dir only)
           --join                      start empty as a learner and wait to be added
+          --restore-store LOCATION    with --bootstrap on an empty data dir: start from a backup in this store
+                                      (a path, file:///path or s3://bucket/prefix?endpoint=..; S3 credentials from
+                                      RAFTEX_S3_ACCESS_KEY_ID / RAFTEX_S3_SECRET_ACCESS_KEY)
+          --restore-backup NAME       the backup to start from (a name, or latest); needs --restore-store
           --heartbeat-ms N            heartbeat interval (default 100)
           --election-ms N             election timeout (default 1000)
           --snapshot-threshold N      applied entries between snapshots (default 100000)
@@ -180,7 +190,7 @@ public sealed record NodeOptions
             "node-id", "cluster-id", "client-listen", "peer-listen", "admin-listen", "http-listen", "advertise-client", "advertise-peer", "peers", "data-dir",
             "bootstrap", "join", "heartbeat-ms", "election-ms", "snapshot-threshold", "snapshot-catchup-entries", "checkpoint-interval", "wal-segment-mb",
             "proposal-queue", "session-credit", "max-sessions", "max-sessions-per-token", "symbols-file", "admin-token-file", "peer-secret-file", "client-tokens-file", "peer-hosts-file",
-            "config", "pod-name", "pod-ip", "symbols",
+            "config", "pod-name", "pod-ip", "symbols", "restore-store", "restore-backup",
         };
         foreach (var name in values.Keys)
         {
@@ -220,7 +230,19 @@ public sealed record NodeOptions
             PeerSecretFile = Get("peer-secret-file"),
             ClientTokensFile = Get("client-tokens-file"),
             PeerHostsFile = Get("peer-hosts-file") is { } hosts ? NonEmpty("peer-hosts-file", hosts) : null,
+            RestoreStore = Get("restore-store") is { } rs ? NonEmpty("restore-store", rs) : null,
+            RestoreBackup = Get("restore-backup") is { } rb ? NonEmpty("restore-backup", rb) : null,
         };
+
+        if ((options.RestoreStore is null) != (options.RestoreBackup is null))
+        {
+            throw new ArgumentException("--restore-store and --restore-backup go together");
+        }
+
+        if (options.RestoreStore is not null && options.Join)
+        {
+            throw new ArgumentException("--restore-store needs a bootstrapping node, not --join: every bootstrap member starts from the backup");
+        }
 
         if (options.ElectionMs <= options.HeartbeatMs)
         {

@@ -92,6 +92,12 @@ internal static class PodConfigFile
         {
             options["bootstrap"] = "true";
             options["peers"] = string.Join(',', peers);
+            if (config["restore"] is JsonObject restore)
+            {
+                // Every bootstrap member starts from the same backup; the data directory keeps it from then on.
+                options["restore-store"] = Text(restore, "store", path);
+                options["restore-backup"] = Text(restore, "backup", path);
+            }
         }
         else
         {

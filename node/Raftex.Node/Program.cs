@@ -16,6 +16,28 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// A bootstrap member of a restored cluster checks its backup before anything is written, so a refusal leaves the
+// data directory as new as it was.
+Raftex.Backup.VerifiedBackup? seed = null;
+if (options is { Bootstrap: true, RestoreStore: not null, RestoreBackup: not null } && !DataDirectory.HasIdentity(options.DataDir))
+{
+    try
+    {
+        seed = await Raftex.Backup.BackupVerifier.VerifyAsync(Raftex.Backup.BackupStores.Open(options.RestoreStore), options.RestoreBackup, CancellationToken.None).ConfigureAwait(false);
+        if (seed.Manifest.ClusterId == options.ClusterId)
+        {
+            throw new ArgumentException(
+                $"backup {seed.Location} comes from cluster '{options.ClusterId}' itself; a restored cluster needs a fresh --cluster-id so it can never join or be joined by the old cluster's members");
+        }
+
+        Console.Error.WriteLine($"raftex-node: starting from backup {seed.Location}: index {seed.Manifest.Index}, term {seed.Manifest.Term}, state hash {seed.Manifest.StateHash}");
+    }
+    catch (Exception ex) when (ex is Raftex.Backup.BackupException or ArgumentException)
+    {
+        return StartupRefusal.Report(ex);
+    }
+}
+
 DataDirectory data;
 Raftex.Exchange.ExchangeConfig exchange;
 TokenAuthority auth;
@@ -30,6 +52,7 @@ try
     resolver = await PeerResolvers.CreateAsync(options.PeerHostsFile).ConfigureAwait(false);
     data = DataDirectory.Open(options.DataDir, options.ClusterId, options.NodeId, options.WalSegmentMb * 1024L * 1024);
     incarnations = new PeerIncarnations(data.Path);
+    data.Seed = seed?.Snapshot;
 }
 catch (WalLockedException ex)
 {

@@ -18,17 +18,22 @@ internal sealed partial class RaftHost
         var snapshot = recovery.Snapshot;
         if (_data.IsNew && _options.Bootstrap)
         {
-            // Every initial member starts from the same membership snapshot at index 1, term 1, so they agree on the log.
+            // Every initial member starts from the same membership snapshot, so they agree on the log: at index 1, term 1
+            // for an empty cluster, or at a backup's index and term with its state (the log then begins after it).
             var voters = new List<long> { _options.NodeId };
             voters.AddRange(_options.Peers.Keys);
             voters.Sort();
-            snapshot = new Raftex.Raft.Snapshot(new SnapshotMetadata(1, 1, new ConfState(voters, [])), ReadOnlyMemory<byte>.Empty);
+            var seed = _data.Seed;
+            var (index, term) = seed is null ? (1L, 1L) : (seed.Metadata.Index, seed.Metadata.Term);
+            snapshot = new Raftex.Raft.Snapshot(new SnapshotMetadata(index, term, new ConfState(voters, [])), seed?.Data ?? ReadOnlyMemory<byte>.Empty);
             _data.Snapshots.Save(snapshot);
             _data.Wal.SaveSnapshot(snapshot.Metadata);
-            _data.Wal.Save(new HardState(1, 0, 1), []);
+            var hardState = new HardState(term, 0, index);
+            _data.Wal.Save(hardState, []);
             _data.Wal.Sync();
-            _logger.LogWarning("Bootstrapped a new cluster '{ClusterId}' with voters {Voters}", _data.ClusterId, string.Join(',', voters));
-            recovery = recovery with { HardState = new HardState(1, 0, 1), Snapshot = snapshot };
+            _logger.LogWarning("Bootstrapped a new cluster '{ClusterId}' with voters {Voters}{Seed}", _data.ClusterId, string.Join(',', voters),
+                seed is null ? string.Empty : $" from a backup at index {index}, term {term}");
+            recovery = recovery with { HardState = hardState, Snapshot = snapshot };
         }
         else if (_data.IsNew)
         {
@@ -624,7 +629,7 @@ internal sealed partial class RaftHost
     private void Publish()
     {
         var s = _raft.Status;
-        _view = new RaftView(s.Role, s.Term, s.Lead, s.Commit, s.LastIndex, _storage.FirstIndex() - 1, s.ConfState, s.Progress, s.LeadTransferee,
+        _view = new RaftView(s.Role, s.Term, s.Lead, s.Commit, s.LastIndex, _raft.LastTerm, _storage.FirstIndex() - 1, s.ConfState, s.Progress, s.LeadTransferee,
             s.ConfState.IsMember(_options.NodeId), s.ConfState.IsLearner(_options.NodeId));
     }
 

@@ -9,6 +9,7 @@ internal sealed record RaftView(
     long Leader,
     long Commit,
     long LastIndex,
+    long LastTerm,
     long SnapshotIndex,
     ConfState ConfState,
     IReadOnlyDictionary<long, PeerProgress> Progress,
@@ -16,7 +17,7 @@ internal sealed record RaftView(
     bool SelfIsMember,
     bool SelfIsLearner)
 {
-    public static readonly RaftView Initial = new(RaftRole.Follower, 0, 0, 0, 0, 0, ConfState.Empty, new Dictionary<long, PeerProgress>(), 0, false, false);
+    public static readonly RaftView Initial = new(RaftRole.Follower, 0, 0, 0, 0, 0, 0, ConfState.Empty, new Dictionary<long, PeerProgress>(), 0, false, false);
 
     public bool IsLeader => Role == RaftRole.Leader;
 }

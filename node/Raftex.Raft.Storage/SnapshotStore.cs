@@ -51,6 +51,9 @@ public sealed class SnapshotStore
     /// <summary>Snapshot files present, newest first.</summary>
     public IReadOnlyList<string> Files => ListNewestFirst().ConvertAll(s => s.Path);
 
+    /// <summary>Index of the newest snapshot file present (0 when there is none), from its name.</summary>
+    public long NewestIndex => ListNewestFirst() is { Count: > 0 } files ? files[0].Index : 0;
+
     /// <summary>Bytes the snapshot directory's files take (temporary files of a snapshot being written included).</summary>
     public long BytesOnDisk => DiskUsage.Of(_directory);
 

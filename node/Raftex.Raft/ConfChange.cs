@@ -8,6 +8,12 @@ public enum ConfChangeType : byte
     AddLearner = 1,
     PromoteLearner = 2,
     RemoveNode = 3,
+
+    /// <summary>
+    /// The membership becomes this node alone, as voter: written by <see cref="RaftNode.ForceNewCluster"/> when a
+    /// majority is permanently lost. Replayed by any node that later receives the log, it has the same effect there.
+    /// </summary>
+    ForceSoleVoter = 4,
 }
 
 /// <summary>A single-server membership change, carried as the payload of a <see cref="EntryType.ConfChange"/> entry.</summary>
@@ -31,7 +37,7 @@ public readonly record struct ConfChange(ConfChangeType Type, long NodeId)
         }
 
         var type = (ConfChangeType)bytes[0];
-        if (type is not (ConfChangeType.AddLearner or ConfChangeType.PromoteLearner or ConfChangeType.RemoveNode))
+        if (type is not (ConfChangeType.AddLearner or ConfChangeType.PromoteLearner or ConfChangeType.RemoveNode or ConfChangeType.ForceSoleVoter))
         {
             throw new FormatException($"unknown conf change type {bytes[0]}");
         }

@@ -61,6 +61,21 @@ public sealed partial class RaftNode
         var next = _log.LastIndex() + 1;
         switch (cc.Type)
         {
+            case ConfChangeType.ForceSoleVoter:
+                voters = [cc.NodeId];
+                learners = [];
+                foreach (var id in _progress.Keys.Where(id => id != cc.NodeId).ToList())
+                {
+                    _progress.Remove(id);
+                }
+
+                if (!_progress.ContainsKey(cc.NodeId))
+                {
+                    _progress[cc.NodeId] = new Progress(cc.NodeId, next, _config.MaxInflightMessages, isLearner: false) { RecentActive = true };
+                }
+
+                _progress[cc.NodeId].IsLearner = false;
+                break;
             case ConfChangeType.AddLearner:
                 learners.Add(cc.NodeId);
                 _progress[cc.NodeId] = new Progress(cc.NodeId, next, _config.MaxInflightMessages, isLearner: true) { RecentActive = true };
@@ -111,6 +126,38 @@ public sealed partial class RaftNode
         return _confState;
     }
 
+    /// <summary>
+    /// Recovery from a permanently lost majority (etcd's --force-new-cluster, done online): every entry this node's
+    /// log holds is committed, the membership becomes this node alone, and the node takes a new term as its leader
+    /// and appends a <see cref="ConfChangeType.ForceSoleVoter"/> entry, which records the new membership in the log
+    /// (a restart, or a member added later, replays it). Entries only the lost members held are gone; the log here
+    /// is kept whole. Returns the index of that entry and the last index before it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This node leads (quorum is not lost) or is not a member.</exception>
+    public (long Index, long LastIndexBefore, long CommitBefore) ForceNewCluster()
+    {
+        if (Role == RaftRole.Leader)
+        {
+            throw new InvalidOperationException($"node {_id} leads term {Term}: quorum is not lost");
+        }
+
+        if (!_confState.IsMember(_id) || _removed)
+        {
+            throw new InvalidOperationException($"node {_id} is not a member ({_confState})");
+        }
+
+        var lastBefore = _log.LastIndex();
+        var commitBefore = _log.Committed;
+        _log.CommitTo(lastBefore);
+        _confState = new ConfState([_id], []);
+        RebuildProgress();
+        BecomeCandidate();
+        BecomeLeader();
+        var index = AppendEntry(EntryType.ConfChange, new ConfChange(ConfChangeType.ForceSoleVoter, _id).Encode());
+        _pendingConfIndex = index;
+        return (index, lastBefore, commitBefore);
+    }
+
     /// <summary>Why a change does not fit the current membership, or null when it does.</summary>
     private string? ValidateConfChange(ConfChange cc)
     {
@@ -125,6 +172,8 @@ public sealed partial class RaftNode
             ConfChangeType.PromoteLearner when !_confState.IsLearner(cc.NodeId) => $"node {cc.NodeId} is not a learner ({_confState})",
             ConfChangeType.RemoveNode when !_confState.IsMember(cc.NodeId) => $"node {cc.NodeId} is not a member ({_confState})",
             ConfChangeType.RemoveNode when _confState.IsVoter(cc.NodeId) && _confState.Voters.Count == 1 => $"cannot remove the last voter {cc.NodeId}",
+            ConfChangeType.ForceSoleVoter when _confState.Voters.Count == 1 && _confState.IsVoter(cc.NodeId) && _confState.Learners.Count == 0 => $"node {cc.NodeId} is already the sole voter",
+            ConfChangeType.ForceSoleVoter => null,
             ConfChangeType.AddLearner or ConfChangeType.PromoteLearner or ConfChangeType.RemoveNode => null,
             _ => $"unknown conf change type {cc.Type}",
         };

@@ -59,6 +59,9 @@ public sealed partial class RaftNode
 
     public RaftRole Role { get; private set; }
 
+    /// <summary>Term of the last entry in the log (the snapshot's term when the log holds none after it).</summary>
+    public long LastTerm => _log.Term(_log.LastIndex());
+
     /// <summary>The membership this node has applied.</summary>
     public ConfState ConfState => _confState;
 

@@ -69,6 +69,9 @@ internal sealed class FakeAdmin(FakeChaosCluster cluster, long nodeId) : IAdminC
         return Task.FromResult(AdminResult<CrashResponse>.Fail(AdminOutcome.Unavailable, "connection reset"));
     }
 
+    public Task<AdminResult<ForceNewClusterResponse>> ForceNewClusterAsync(ulong confirmNodeId, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("chaos never forces a new cluster");
+
     public Task<AdminResult<MembershipChangeResponse>> AddLearnerAsync(ulong nodeId, string address, string incarnation, CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("chaos never changes membership");
 

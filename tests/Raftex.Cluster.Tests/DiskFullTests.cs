@@ -43,7 +43,7 @@ public sealed class DiskFullTests
         // The full node refuses writes with a precise status, and keeps answering status, stale reads and probes.
         using (var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{cluster.Slot(Full).ClientPort}"))
         {
-            var exchange = new Exchange.ExchangeClient(channel);
+            var exchange = new Raftex.Protocol.V1.Exchange.ExchangeClient(channel);
             var refused = await Assert.ThrowsAsync<RpcException>(() =>
                 exchange.SubmitOrderAsync(History.Order(Load.AccountOf(0), 9_000_000, new Random(7))).ResponseAsync);
             Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);

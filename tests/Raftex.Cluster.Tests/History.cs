@@ -61,6 +61,10 @@ internal sealed class History
         _depositAcks[(deposit.Account, deposit.TransactionId)] = reply;
     }
 
+    /// <summary>Some acknowledged orders with their replies, for retry checks.</summary>
+    public IReadOnlyList<(SubmitOrderRequest Order, CommandReply Reply)> AcknowledgedOrders(int count) =>
+        _acked.OrderBy(a => a.Key).Take(count).Select(a => (_orders[a.Key], a.Value)).ToList();
+
     public void Unknowable() => Interlocked.Increment(ref _unknown);
 
     /// <summary>Unary submit, recording the outcome; a failure after retries counts as unknown.</summary>

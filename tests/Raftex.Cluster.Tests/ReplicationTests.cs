@@ -79,7 +79,7 @@ public sealed class ReplicationTests
         cluster.Bootstrap(3);
         await cluster.WaitForLeaderAsync();
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{cluster.Slot(1).ClientPort}");
-        var raw = new Exchange.ExchangeClient(channel);
+        var raw = new Raftex.Protocol.V1.Exchange.ExchangeClient(channel);
         var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await raw.SubmitOrderAsync(new SubmitOrderRequest
         {
             Account = 1, ClientOrderId = 1, Symbol = "NOPE-USD", Side = OrderSide.Buy, Kind = OrderKind.Limit, TimeInForce = TimeInForce.Gtc, Price = 1, Quantity = 1,

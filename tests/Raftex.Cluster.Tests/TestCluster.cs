@@ -167,7 +167,7 @@ internal sealed class TestCluster : IDisposable
     }
 
     /// <summary>A raw Exchange client bound to one node (no leader discovery, so a follower has to forward).</summary>
-    public Exchange.ExchangeClient ExchangeAt(long id) => new(Channel(id, _slots[id].ClientPort).CreateCallInvoker());
+    public Raftex.Protocol.V1.Exchange.ExchangeClient ExchangeAt(long id) => new(Channel(id, _slots[id].ClientPort).CreateCallInvoker());
 
     public AdminClient Admin(long id) => new(Channel(id, _slots[id].AdminPort).CreateCallInvoker(), TimeSpan.FromMilliseconds(ElectionMs * 6));
 

@@ -60,7 +60,10 @@ public sealed record ExchangeClusterStatus
     [Description("The backup the cluster was restored from at bootstrap.")]
     public RestoredFrom? RestoredFrom { get; init; }
 
-    [Description("Available, Progressing, Degraded, QuorumAtRisk, DiskFull and, for a restored cluster, Restored.")]
+    [Description("The last forced recovery from a lost quorum.")]
+    public RecoveryStatus? Recovery { get; init; }
+
+    [Description("Available, Progressing, Degraded, QuorumAtRisk, QuorumLost, DiskFull and, for a restored cluster, Restored.")]
     [ListMapKey("type")]
     public IList<ClusterCondition>? Conditions { get; init; }
 }

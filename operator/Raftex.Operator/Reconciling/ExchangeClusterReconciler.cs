@@ -11,6 +11,7 @@ using Raftex.Operator.Backups;
 using Raftex.Operator.Builders;
 using Raftex.Operator.Chaos;
 using Raftex.Operator.Planning;
+using Raftex.Operator.Recovery;
 using Raftex.Operator.Validation;
 using Raftex.Protocol.V1;
 
@@ -38,6 +39,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
     private readonly EventRecorder _events;
     private readonly BackupScheduler _scheduler;
     private readonly ClusterRestore _restore;
+    private readonly QuorumGuard _quorum;
     // Workers reconcile different clusters concurrently, so the set of warnings already given is shared state.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Uid, long Generation, string Message), bool> _warned = new();
 
@@ -56,6 +58,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
         _events = new EventRecorder(new KubernetesEventSink(kube), "raftex-operator", time: _time, logger: _logger);
         _scheduler = new BackupScheduler(kube, _time);
         _restore = new ClusterRestore(new CustomResourceClient<ExchangeBackup>(kube, ExchangeBackup.Plural), backupStores ?? new KubernetesBackupStoreFactory(kube));
+        _quorum = new QuorumGuard(admin);
     }
 
     /// <inheritdoc />
@@ -156,7 +159,9 @@ public sealed class ExchangeClusterReconciler : IReconciler
         // Observe.
         var targetRevision = desiredSts.Spec.Template.Metadata.Labels[ChildLabels.Revision];
         var pods = await ObservePodsAsync(name, ns, ct).ConfigureAwait(false);
-        var nodes = await ObserveNodesAsync(cluster, pods, ct).ConfigureAwait(false);
+        var (nodes, answers) = await ObserveNodesAsync(cluster, pods, ct).ConfigureAwait(false);
+        var quorum = QuorumAssessment.Assess(answers, DeclaredVoters(cluster));
+        var quorumLost = _quorum.Confirmed(cluster, quorum, settings, now);
         var approved = (cluster.Metadata.Annotations is { } annotations && annotations.TryGetValue(ChildLabels.ApproveLeaderRestart, out var approval) ? approval : null);
         var observed = new ObservedCluster(name, settings.Replicas, stsReplicas, targetRevision, settings.Strategy, approved,
             settings.MaxLagEntries, settings.PodReadinessTimeout, now, pods, nodes.Values.ToList(), cluster.Status.Progress);
@@ -164,7 +169,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
         // Record the step before taking it, so a restarted operator resumes instead of repeating or skipping it.
         var leader = nodes.Values.Where(n => n.Role == RaftRole.Leader).OrderByDescending(n => n.Term).FirstOrDefault();
-        var afterStatus = await WriteStatusAsync(cluster, s => WithRestoredCondition(Describe(s, cluster, plan, observed, leader, generation, now), generation, now), ct).ConfigureAwait(false);
+        var afterStatus = await WriteStatusAsync(cluster, s => WithRestoredCondition(WithQuorumCondition(Describe(s, cluster, plan, observed, leader, generation, now), cluster, quorum, quorumLost, generation, now), generation, now), ct).ConfigureAwait(false);
         if (afterStatus is null)
         {
             return ReconcileResult.Done;
@@ -173,6 +178,12 @@ public sealed class ExchangeClusterReconciler : IReconciler
         if (plan.Event is { } evt)
         {
             await RecordEventAsync(afterStatus, evt.Reason, evt.Message, evt.Warning, ct).ConfigureAwait(false);
+        }
+
+        if (afterStatus.Metadata.Annotations?.ContainsKey(QuorumGuard.Annotation) == true)
+        {
+            await RecoverQuorumAsync(afterStatus, settings, quorum, quorumLost, now, ct).ConfigureAwait(false);
+            return ReconcileResult.RequeueAfter(_options.ActivePoll);
         }
 
         // A pod restart or leadership move during a chaos run would disturb what the experiment measures: wait for its verdict.
@@ -457,31 +468,81 @@ public sealed class ExchangeClusterReconciler : IReconciler
         return pods.OrderBy(p => p.Ordinal).ToList();
     }
 
-    private async Task<Dictionary<ulong, ObservedNode>> ObserveNodesAsync(ExchangeCluster cluster, List<ObservedPod> pods, CancellationToken ct)
+    private async Task<(Dictionary<ulong, ObservedNode> Nodes, List<MemberObservation> Answers)> ObserveNodesAsync(ExchangeCluster cluster, List<ObservedPod> pods, CancellationToken ct)
     {
         var calls = pods.Select(async p => (p.NodeId, Result: await _admin.For(cluster, p.Ordinal).GetStatusAsync(ct).ConfigureAwait(false))).ToList();
         var nodes = new Dictionary<ulong, ObservedNode>();
+        var answers = new List<MemberObservation>();
         foreach (var (nodeId, result) in await Task.WhenAll(calls).ConfigureAwait(false))
         {
             if (result.Value is not { } s || s.NodeId != nodeId)
             {
                 // Unreachable, or answering for another node id (a misrouted address): not an observation.
+                answers.Add(new MemberObservation(nodeId, null, result.Value is null ? result.ToString() : $"answers as node {result.Value.NodeId}"));
                 continue;
             }
 
             if (!string.IsNullOrEmpty(cluster.Status?.ClusterId) && s.ClusterId.Length > 0 && s.ClusterId != cluster.Status.ClusterId)
             {
                 _logger.LogWarning("Node {NodeId} reports cluster {Reported}, expected {Expected}; ignored", nodeId, s.ClusterId, cluster.Status.ClusterId);
+                answers.Add(new MemberObservation(nodeId, null, $"reports cluster {s.ClusterId}"));
                 continue;
             }
 
+            answers.Add(new MemberObservation(nodeId, s, null));
             nodes[nodeId] = new ObservedNode(s.NodeId, s.Incarnation, RoleOf(s.Role), s.Term, s.LeaderId, s.CommitIndex,
                 s.SupportedEntryFormatVersions.ToList(), s.EntryFormatVersion,
                 s.Members.Select(m => new ObservedMember(m.NodeId, m.Kind == MemberKind.Voter, m.MatchIndex, m.Incarnation)).ToList(),
                 s.DiskFull ? s.DiskFullDetail : null);
         }
 
-        return nodes;
+        return (nodes, answers);
+    }
+
+    // What a quorum is judged against when no member answers: the voters status recorded while a leader was known, else the bootstrap members.
+    private static List<ulong> DeclaredVoters(ExchangeCluster cluster) =>
+        cluster.Status?.Members is { Count: > 0 } members
+            ? members.Where(m => m.Role == MemberRole.Voter && m.NodeId is > 0).Select(m => (ulong)m.NodeId!.Value).ToList()
+            : Enumerable.Range(1, cluster.Status?.InitialMembers ?? 0).Select(i => (ulong)i).ToList();
+
+    private static ExchangeClusterStatus WithQuorumCondition(ExchangeClusterStatus s, ExchangeCluster cluster, QuorumAssessment quorum, bool lost, long? generation, DateTime now)
+    {
+        var (status, reason, message) = QuorumGuard.Describe(cluster, quorum, lost);
+        return s with { Conditions = ClusterConditions.Set(s.Conditions, QuorumGuard.Condition, status, reason, message, generation, now) };
+    }
+
+    // A user asked for a forced recovery (the annotation): carry it out once if the quorum is really lost, say why not
+    // otherwise, and remove the annotation either way.
+    private async Task RecoverQuorumAsync(ExchangeCluster cluster, ClusterSettings settings, QuorumAssessment quorum, bool lost, DateTime now, CancellationToken ct)
+    {
+        var (survivor, refusal) = QuorumGuard.Check(cluster, quorum, lost);
+        if (survivor is { } node)
+        {
+            // From now on no pod bootstraps: a member that starts empty joins the recovered cluster as a learner instead of
+            // forming a new one with the other empty members. The ConfigMap says so before the survivor is forced.
+            var updated = await WriteStatusAsync(cluster, s => s with { InitialMembers = 0 }, ct).ConfigureAwait(false) ?? cluster;
+            await _children.ConfigMapAsync(ConfigMapBuilder.Build(updated, settings, new ClusterIdentity(updated.Status!.ClusterId!, 0)), ct).ConfigureAwait(false);
+            var outcome = await _quorum.ForceAsync(updated, node, now, ct).ConfigureAwait(false);
+            if (outcome.Status is { } recovery)
+            {
+                await WriteStatusAsync(updated, s => s with { Recovery = recovery }, ct).ConfigureAwait(false);
+                await RecordEventAsync(updated, "QuorumRecovered", outcome.Message, true, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await RecordEventAsync(updated, "ForceNewClusterFailed", outcome.Message, true, ct).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await RecordEventAsync(cluster, "ForceNewClusterRefused", refusal!, true, ct).ConfigureAwait(false);
+        }
+
+        var latest = await _clusters.GetAsync(new ObjectKey(cluster.Metadata.NamespaceProperty, cluster.Metadata.Name), ct).ConfigureAwait(false);
+        if (latest?.Metadata.Annotations?.Remove(QuorumGuard.Annotation) == true)
+        {
+            await _clusters.ReplaceAsync(latest, ct).ConfigureAwait(false);
+        }
     }
 
     private static RaftRole RoleOf(Role role) => role switch
