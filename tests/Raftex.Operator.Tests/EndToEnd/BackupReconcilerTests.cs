@@ -23,8 +23,10 @@ public sealed class BackupReconcilerTests
         await using var h = await BackupHarness.StartAsync();
         var snapshot = h.Operator.Admin.Snapshot!;
         await h.CreateBackupAsync("b1");
+        using var metrics = new MeasurementLog("raftex_backups_completed_total");
 
         await h.ReconcileAsync("b1");
+        Assert.Contains(metrics.Measurements, m => m.Instrument == "raftex_backups_completed_total" && m.Value == 1);
 
         var b = (await h.GetBackupAsync("b1"))!;
         var s = b.Status!;
@@ -79,6 +81,7 @@ public sealed class BackupReconcilerTests
         await using var h = await BackupHarness.StartAsync();
         h.Operator.Admin.Snapshot!.CorruptChunkAt = 1;
         await h.CreateBackupAsync("bad");
+        using var metrics = new MeasurementLog("raftex_backups_failed_total");
 
         Assert.Equal(ReconcileOutcome.Done, (await h.ReconcileAsync("bad")).Outcome);
 
@@ -89,6 +92,7 @@ public sealed class BackupReconcilerTests
         Assert.Contains("checksum check failed: the chunk at offset 4096", ready.Message, StringComparison.Ordinal);
         Assert.Contains("do not use it", ready.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(h.Root.FullName, "bad")));
+        Assert.Contains(metrics.Measurements, m => m.Value == 1 && m.Tags.GetValueOrDefault("reason") == "ChecksumMismatch");
         var failed = Assert.Single(await h.EventsAsync("bad"), e => e.Reason == "Failed");
         Assert.Equal("Warning", failed.Type);
     }
