@@ -30,20 +30,27 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
     private readonly IBackupStoreFactory _stores;
     private readonly TimeProvider _time;
     private readonly TimeSpan _waitPoll;
+    private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly CustomResourceClient<ExchangeBackup> _backups;
     private readonly ExchangeClusterClient _clusters;
     private readonly StatusWriter<ExchangeBackup> _status;
     private readonly EventRecorder _events;
 
-    /// <summary>Creates the reconciler; <paramref name="waitPoll"/> is how often a Pending backup looks at its cluster again.</summary>
-    public ExchangeBackupReconciler(IKubernetes kube, IAdminConnector admin, IBackupStoreFactory stores, TimeProvider? time = null, TimeSpan? waitPoll = null, ILogger? logger = null)
+    /// <summary>
+    /// Creates the reconciler; <paramref name="waitPoll"/> is how often a Pending backup looks at its cluster again, and
+    /// <paramref name="timeout"/> how long one attempt may stream and verify before it fails (default one hour), so a
+    /// member that stops sending cannot hold a worker forever.
+    /// </summary>
+    public ExchangeBackupReconciler(IKubernetes kube, IAdminConnector admin, IBackupStoreFactory stores, TimeProvider? time = null, TimeSpan? waitPoll = null, ILogger? logger = null,
+        TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(kube);
         _admin = admin ?? throw new ArgumentNullException(nameof(admin));
         _stores = stores ?? throw new ArgumentNullException(nameof(stores));
         _time = time ?? TimeProvider.System;
         _waitPoll = waitPoll ?? TimeSpan.FromSeconds(10);
+        _timeout = timeout ?? TimeSpan.FromHours(1);
         _logger = logger ?? NullLogger.Instance;
         _backups = new CustomResourceClient<ExchangeBackup>(kube, ExchangeBackup.Plural);
         _clusters = new ExchangeClusterClient(kube);
@@ -134,12 +141,19 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
 
         VerifiedBackup verified;
         string location = BackupStoreLocation.Of(backup.Spec.Store);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(_timeout);
         try
         {
-            var store = await _stores.OpenAsync(backup.Spec.Store, ns, ct).ConfigureAwait(false);
+            var store = await _stores.OpenAsync(backup.Spec.Store, ns, attempt.Token).ConfigureAwait(false);
             location = store.LocationOf(backup.Metadata.Name);
             var stub = _admin.StubFor(cluster, ChildNames.Ordinal(member.NodeId));
-            verified = await BackupWriter.WriteAsync(stub.Client, store, backup.Metadata.Name, stub.Headers, _time, ct).ConfigureAwait(false);
+            verified = await BackupWriter.WriteAsync(stub.Client, store, backup.Metadata.Name, stub.Headers, _time, attempt.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BackupException or OperationCanceledException && attempt.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return await FailAsync(backup, "Timeout",
+                $"backup {location}: not written and verified within {_timeout} (node {member.NodeId} streamed too slowly or stopped); create a new ExchangeBackup to retry", ct).ConfigureAwait(false);
         }
         catch (BackupException e)
         {

@@ -98,6 +98,22 @@ public sealed class BackupReconcilerTests
     }
 
     [Fact]
+    public async Task A_member_that_stops_streaming_fails_the_backup_with_Timeout_instead_of_holding_a_worker()
+    {
+        await using var h = await BackupHarness.StartAsync();
+        h.Operator.Admin.Snapshot!.HangAfterHeader = true;
+        var reconciler = new ExchangeBackupReconciler(h.Kube, h.Operator.Connector, h.Stores, h.Time, timeout: TimeSpan.FromMilliseconds(300));
+        await h.CreateBackupAsync("stuck");
+
+        Assert.Equal(ReconcileOutcome.Done, (await reconciler.ReconcileAsync(new ObjectKey(BackupHarness.Ns, "stuck"), CancellationToken.None)).Outcome);
+
+        var b = (await h.GetBackupAsync("stuck"))!;
+        Assert.Equal((BackupPhase.Failed, "Timeout"), (b.Status!.Phase, Ready(b).Reason));
+        Assert.Contains("not written and verified within 00:00:00.3000000 (node 2 streamed too slowly or stopped)", Ready(b).Message, StringComparison.Ordinal);
+        Assert.Empty(await new FilesystemBackupStore(h.Root.FullName).ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_backup_waits_in_Pending_while_its_cluster_is_missing_or_not_Available()
     {
         await using var h = await BackupHarness.StartAsync();

@@ -47,6 +47,10 @@ internal sealed class FakeAdminService(FakeAdminServer server) : Admin.AdminBase
         foreach (var chunk in snapshot.Chunks(node))
         {
             await responseStream.WriteAsync(chunk, context.CancellationToken);
+            if (snapshot.HangAfterHeader)
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class FakeSnapshot
     public uint ExchangeVersion { get; }
     public string ClusterId { get; }
 
+    /// <summary>When set, the stream stops after its header and never ends (until the caller gives up).</summary>
+    public bool HangAfterHeader { get; set; }
+
     /// <summary>When set, the data chunk with this number (0-based) is sent with one byte flipped after its hash was taken.</summary>
     public int? CorruptChunkAt { get; set; }
 
