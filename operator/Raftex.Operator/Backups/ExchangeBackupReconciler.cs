@@ -6,6 +6,7 @@ using Raftex.Controllers;
 using Raftex.Operator.Api;
 using Raftex.Operator.Builders;
 using Raftex.Operator.Reconciling;
+using Raftex.Operator.Validation;
 using Raftex.Protocol.V1;
 
 namespace Raftex.Operator.Backups;
@@ -102,6 +103,13 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
     private async Task<ReconcileResult> ReconcileBackupAsync(ExchangeBackup backup, CancellationToken ct)
     {
         var ns = backup.Metadata.NamespaceProperty;
+        var problems = new List<SpecFinding>();
+        BackupSpecValidator.ValidateStore(backup.Spec.Store, "spec.store", problems);
+        if (problems.Count > 0)
+        {
+            return await FailAsync(backup, "InvalidSpec", string.Join("; ", problems), ct).ConfigureAwait(false);
+        }
+
         var cluster = await _clusters.GetAsync(new ObjectKey(ns, backup.Spec.ClusterRef), ct).ConfigureAwait(false);
         if (cluster is null)
         {

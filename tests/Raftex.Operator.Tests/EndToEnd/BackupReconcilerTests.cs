@@ -114,6 +114,25 @@ public sealed class BackupReconcilerTests
     }
 
     [Fact]
+    public async Task A_store_the_validator_refuses_fails_the_backup_with_the_field_at_fault()
+    {
+        await using var h = await BackupHarness.StartAsync();
+        var backup = new ExchangeBackup
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "rel", NamespaceProperty = BackupHarness.Ns },
+            Spec = new ExchangeBackupSpec { ClusterRef = BackupHarness.Cluster, Store = new BackupStoreSpec { S3 = new S3StoreSpec { Bucket = "bkt", Endpoint = "not a url", CredentialsSecret = new S3CredentialsSecret { Name = "c" } } } },
+        };
+        await h.Kube.CustomObjects.CreateNamespacedCustomObjectAsync<ExchangeBackup>(backup, ExchangeCluster.Group, ExchangeCluster.Version, BackupHarness.Ns, ExchangeBackup.Plural);
+
+        await h.ReconcileAsync("rel");
+
+        var b = (await h.GetBackupAsync("rel"))!;
+        Assert.Equal((BackupPhase.Failed, "InvalidSpec"), (b.Status!.Phase, Ready(b).Reason));
+        Assert.Equal("spec.store.s3.endpoint: 'not a url' is not an absolute URL like http://minio:9000", Ready(b).Message);
+        Assert.DoesNotContain(h.Operator.Raft.Calls, c => c.StartsWith("StreamSnapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_backup_waits_in_Pending_while_its_cluster_is_missing_or_not_Available()
     {
         await using var h = await BackupHarness.StartAsync();
