@@ -11,6 +11,7 @@ CONFIG ?= Release
 .PHONY: bench-agents
 .PHONY: chart
 .PHONY: bench-sessions
+.PHONY: bench-backup
 .PHONY: sim-mutants
 .PHONY: local-up local-down
 
@@ -46,6 +47,10 @@ bench-agents:
 	dotnet run --project bench/Raftex.Bench.Agents -c Release
 bench-sessions:
 	dotnet run --project bench/Raftex.Bench.Sessions -c Release
+
+# Backup and restore throughput on a loaded 3-node cluster (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_SECONDS), to a filesystem store and to s3rver.
+bench-backup:
+	dotnet run --project bench/Raftex.Bench.Backup -c Release
 
 crds:
 	dotnet run --project operator/Raftex.Operator -c $(CONFIG) -- crds --output crds

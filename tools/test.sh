@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 LAYERS=(
   "unit:tests/Raftex.Raft.Tests tests/Raftex.Raft.Storage.Tests tests/Raftex.Exchange.Tests tests/Raftex.Node.Tests"
   "simulation:tests/Raftex.Simulation.Tests"
-  "cluster:tests/Raftex.Cluster.Tests tests/Raftex.Agents.Tests"
+  "cluster:tests/Raftex.Cluster.Tests tests/Raftex.Agents.Tests tests/Raftex.Backup.Tests"
   "operator:tests/Raftex.ApiServer.Tests tests/Raftex.Controllers.Tests tests/Raftex.Local.Tests tests/Raftex.Chaos.Tests tests/Raftex.Operator.Tests"
   "e2e:tests/Raftex.E2E.Tests"
   "chart:tests/Raftex.Chart.Tests"
