@@ -49,6 +49,7 @@ public sealed class ClusterRestore(CustomResourceClient<ExchangeBackup> backups,
         try
         {
             var store = await stores.OpenAsync(storeSpec, ns, ct).ConfigureAwait(false);
+            using var owned = store as IDisposable;
             var verified = await BackupVerifier.VerifyAsync(store, name, ct).ConfigureAwait(false);
             var m = verified.Manifest;
             return RestoreVerdict.Verified(new RestoredFrom

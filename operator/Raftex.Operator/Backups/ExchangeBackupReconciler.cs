@@ -89,6 +89,7 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
         try
         {
             var store = await _stores.OpenAsync(resource.Spec.Store, resource.Metadata.NamespaceProperty, cancellationToken).ConfigureAwait(false);
+            using var owned = store as IDisposable;
             await store.DeleteAsync(resource.Metadata.Name, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Backup {Backup} deleted from {Location}", resource.Metadata.Name, store.LocationOf(resource.Metadata.Name));
             return ReconcileResult.Done;
@@ -154,6 +155,7 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
         try
         {
             var store = await _stores.OpenAsync(backup.Spec.Store, ns, attempt.Token).ConfigureAwait(false);
+            using var owned = store as IDisposable;
             location = store.LocationOf(backup.Metadata.Name);
             var stub = _admin.StubFor(cluster, ChildNames.Ordinal(member.NodeId));
             verified = await BackupWriter.WriteAsync(stub.Client, store, backup.Metadata.Name, stub.Headers, _time, attempt.Token).ConfigureAwait(false);

@@ -8,9 +8,9 @@ using Raftex.Operator.Api;
 namespace Raftex.Operator.Backups;
 
 /// <summary>
-/// The operator's stores: a filesystem store at the spec's path (a volume mounted into the operator), or an S3 store
-/// with credentials from the spec's Secret. This build has no S3 client: an S3 spec is refused with a message saying so,
-/// after its Secret is checked, rather than pretending to write.
+/// The operator's stores: a <see cref="FilesystemBackupStore"/> at the spec's path (a volume mounted into the operator),
+/// or an <see cref="S3BackupStore"/> at the location the nodes use too, with credentials from the spec's Secret. The
+/// caller disposes a store that is <see cref="IDisposable"/>.
 /// </summary>
 public sealed class KubernetesBackupStoreFactory(IKubernetes kube) : IBackupStoreFactory
 {
@@ -23,10 +23,16 @@ public sealed class KubernetesBackupStoreFactory(IKubernetes kube) : IBackupStor
             return new FilesystemBackupStore(fs.Path);
         }
 
-        var s3 = store.S3!;
-        await ReadCredentialsAsync(s3, ns, location, ct).ConfigureAwait(false);
-        throw new BackupException(location, BackupCheck.Store,
-            "this operator build has no S3 client (S3BackupStore is not part of it yet); use a filesystem store");
+        var (accessKeyId, secretAccessKey) = await ReadCredentialsAsync(store.S3!, ns, location, ct).ConfigureAwait(false);
+        try
+        {
+            // The same location string the nodes open, so what the operator writes is what a restoring node reads.
+            return new S3BackupStore(S3StoreOptions.FromLocation(location, accessKeyId, secretAccessKey));
+        }
+        catch (ArgumentException e)
+        {
+            throw new BackupException(location, BackupCheck.Store, e.Message, e);
+        }
     }
 
     /// <summary>The access key id and secret access key from the store's Secret; precise errors for a missing Secret or key.</summary>

@@ -204,34 +204,6 @@ public sealed class BackupReconcilerTests
     }
 
     [Fact]
-    public async Task An_s3_store_is_refused_with_a_message_saying_why_not_pretended()
-    {
-        await using var h = await BackupHarness.StartAsync();
-        await h.Kube.CoreV1.CreateNamespacedSecretAsync(new k8s.Models.V1Secret
-        {
-            Metadata = new k8s.Models.V1ObjectMeta { Name = "s3-creds", NamespaceProperty = BackupHarness.Ns },
-            Data = new Dictionary<string, byte[]> { ["accessKeyId"] = "AK"u8.ToArray(), ["secretAccessKey"] = "SK"u8.ToArray() },
-        }, BackupHarness.Ns);
-        var backup = new ExchangeBackup
-        {
-            Metadata = new k8s.Models.V1ObjectMeta { Name = "s3", NamespaceProperty = BackupHarness.Ns },
-            Spec = new ExchangeBackupSpec
-            {
-                ClusterRef = BackupHarness.Cluster,
-                Store = new BackupStoreSpec { S3 = new S3StoreSpec { Bucket = "bkt", Prefix = "raftex", Endpoint = "http://127.0.0.1:9", ForcePathStyle = true, CredentialsSecret = new S3CredentialsSecret { Name = "s3-creds" } } },
-            },
-        };
-        await h.Kube.CustomObjects.CreateNamespacedCustomObjectAsync<ExchangeBackup>(backup, ExchangeCluster.Group, ExchangeCluster.Version, BackupHarness.Ns, ExchangeBackup.Plural);
-
-        await h.ReconcileAsync("s3");
-
-        var b = (await h.GetBackupAsync("s3"))!;
-        Assert.Equal((BackupPhase.Failed, "StoreUnavailable"), (b.Status!.Phase, Ready(b).Reason));
-        Assert.Contains("s3://bkt/raftex?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true", Ready(b).Message, StringComparison.Ordinal);
-        Assert.Contains("no S3 client", Ready(b).Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task The_operator_host_runs_the_backup_controller_with_its_finalizer_and_deleting_the_object_deletes_the_data()
     {
         await using var h = await BackupHarness.StartAsync();
