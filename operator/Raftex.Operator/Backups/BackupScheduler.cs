@@ -53,17 +53,33 @@ public sealed class BackupScheduler(IKubernetes kube, TimeProvider time)
             due = t;
         }
 
+        var scheduledBackups = await ListScheduledAsync(cluster, ct).ConfigureAwait(false);
         BackupScheduleStatus? status = null;
         string? created = null;
-        if (due is { } scheduled)
+        // Like a CronJob's concurrencyPolicy Forbid: while the previous scheduled backup is unfinished (its cluster down,
+        // say) the due run waits, so an outage leaves one Pending backup, not one per missed time; it starts, once, at the
+        // latest due time when the previous one ends.
+        var unfinished = scheduledBackups.FirstOrDefault(b => b.Metadata.DeletionTimestamp is null && b.Status?.Phase is null or BackupPhase.Pending or BackupPhase.Running);
+        if (due is { } scheduled && unfinished is null)
         {
             created = BackupName(cluster.Metadata.Name, scheduled);
             await CreateAsync(cluster, spec, created, ct).ConfigureAwait(false);
             status = new BackupScheduleStatus { LastScheduleTime = scheduled, LastBackup = created };
         }
 
-        var deleted = spec.Retention is { } retention ? await PruneAsync(cluster, retention, now, ct).ConfigureAwait(false) : [];
-        return new ScheduleRound(status, schedule.Next(now) - now, created, deleted);
+        var deleted = spec.Retention is { } retention ? await PruneAsync(cluster, scheduledBackups, retention, now, ct).ConfigureAwait(false) : [];
+        return new ScheduleRound(status, schedule.Next(now) - now, created, deleted, due is not null && unfinished is not null ? unfinished.Metadata.Name : null);
+    }
+
+    private async Task<List<ExchangeBackup>> ListScheduledAsync(ExchangeCluster cluster, CancellationToken ct)
+    {
+        var raw = await kube.CustomObjects.ListNamespacedCustomObjectAsync(ExchangeCluster.Group, ExchangeCluster.Version, cluster.Metadata.NamespaceProperty, ExchangeBackup.Plural,
+            labelSelector: $"{ScheduledByLabel}={cluster.Metadata.Name}", cancellationToken: ct).ConfigureAwait(false);
+        var items = JsonNode.Parse(KubernetesJson.Serialize(raw))?["items"]?.AsArray() ?? [];
+        return items
+            .Select(i => KubernetesJson.Deserialize<ExchangeBackup>(i!.ToJsonString()))
+            .Where(b => b.Metadata.OwnerReferences?.Any(o => o.Uid == cluster.Metadata.Uid) == true)
+            .ToList();
     }
 
     private async Task CreateAsync(ExchangeCluster cluster, BackupScheduleSpec spec, string name, CancellationToken ct)
@@ -92,16 +108,11 @@ public sealed class BackupScheduler(IKubernetes kube, TimeProvider time)
         }
     }
 
-    private async Task<IReadOnlyList<string>> PruneAsync(ExchangeCluster cluster, BackupRetentionSpec retention, DateTime now, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> PruneAsync(ExchangeCluster cluster, List<ExchangeBackup> scheduled, BackupRetentionSpec retention, DateTime now, CancellationToken ct)
     {
         var ns = cluster.Metadata.NamespaceProperty;
-        var raw = await kube.CustomObjects.ListNamespacedCustomObjectAsync(ExchangeCluster.Group, ExchangeCluster.Version, ns, ExchangeBackup.Plural,
-            labelSelector: $"{ScheduledByLabel}={cluster.Metadata.Name}", cancellationToken: ct).ConfigureAwait(false);
-        var items = JsonNode.Parse(KubernetesJson.Serialize(raw))?["items"]?.AsArray() ?? [];
-        var completed = items
-            .Select(i => KubernetesJson.Deserialize<ExchangeBackup>(i!.ToJsonString()))
-            .Where(b => b.Metadata.DeletionTimestamp is null && b.Status?.Phase == BackupPhase.Completed
-                && b.Metadata.OwnerReferences?.Any(o => o.Uid == cluster.Metadata.Uid) == true)
+        var completed = scheduled
+            .Where(b => b.Metadata.DeletionTimestamp is null && b.Status?.Phase == BackupPhase.Completed)
             .OrderByDescending(b => b.Status!.CompletionTime ?? b.Metadata.CreationTimestamp)
             .ThenByDescending(b => b.Metadata.Name, StringComparer.Ordinal)
             .ToList();

@@ -82,7 +82,7 @@ public sealed class BackupScheduleTests
     }
 
     [Fact]
-    public async Task A_backup_that_did_not_complete_is_never_pruned()
+    public async Task While_a_scheduled_backup_is_unfinished_due_runs_wait_and_it_is_never_pruned_then_one_catch_up_follows()
     {
         var start = Start();
         await using var h = await BackupHarness.StartAsync(start);
@@ -92,15 +92,23 @@ public sealed class BackupScheduleTests
             Store = h.Store,
             Retention = new BackupRetentionSpec { KeepLast = 1, KeepFor = "1h" },
         });
-        for (var hour = 0; hour < 3; hour++)
+        for (var hour = 0; hour < 4; hour++)
         {
             await h.Operator.RoundAsync();
             h.Time.Advance(TimeSpan.FromHours(1));
         }
 
-        // Three backups, none reconciled (Pending): retention counts only Completed ones.
-        var all = await h.ListBackupsAsync();
-        Assert.Equal(3, all.Count);
-        Assert.All(all, b => Assert.Null(b.Metadata.DeletionTimestamp));
+        // Four hours of due runs, one backup: it never ran (Pending), so the later runs waited, and retention, which
+        // counts only Completed backups, kept it although it is older than keepFor.
+        var pending = Assert.Single(await h.ListBackupsAsync());
+        Assert.Equal(NameAt(start), pending.Metadata.Name);
+        Assert.Null(pending.Metadata.DeletionTimestamp);
+        Assert.Equal(start.UtcDateTime, (await h.Operator.GetAsync()).Status!.Backup!.LastScheduleTime);
+
+        // Once it completes, the next round starts one catch-up at the latest due time.
+        await h.ReconcileAsync(NameAt(start));
+        await h.Operator.RoundAsync();
+        Assert.Contains(NameAt(start.AddHours(4)), (await h.ListBackupsAsync()).Select(b => b.Metadata.Name));
+        Assert.Equal(2, (await h.ListBackupsAsync()).Count(b => b.Metadata.DeletionTimestamp is null));
     }
 }
