@@ -256,6 +256,11 @@ public sealed class ExchangeClusterReconciler : IReconciler
             await RecordEventAsync(cluster, "BackupScheduled", $"ExchangeBackup {round.Created} created for {status.LastScheduleTime:O}", false, ct).ConfigureAwait(false);
         }
 
+        if (round.WaitingFor is { } previous)
+        {
+            _logger.LogDebug("Scheduled backup of {Cluster} waits for {Backup} to finish", cluster.Metadata.Name, previous);
+        }
+
         foreach (var pruned in round.Deleted)
         {
             await RecordEventAsync(cluster, "BackupPruned", $"ExchangeBackup {pruned} deleted by retention (its finalizer deletes the stored data)", false, ct).ConfigureAwait(false);
