@@ -43,4 +43,10 @@ public sealed class ExchangeClusterSpec
     [Range(10, 86_400)]
     [DefaultValue(600)]
     public int? PodReadinessTimeoutSeconds { get; set; }
+
+    [Description("Scheduled backups into a store, with retention.")]
+    public BackupScheduleSpec? Backup { get; set; }
+
+    [Description("How the cluster starts (read once, before any node exists).")]
+    public BootstrapSpec? Bootstrap { get; set; }
 }

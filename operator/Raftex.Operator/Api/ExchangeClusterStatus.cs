@@ -54,10 +54,16 @@ public sealed record ExchangeClusterStatus
     [Description("When volatile fields (term, commit index, match indexes) were last written; bounds the status write rate.")]
     public DateTime? LastObservedAt { get; init; }
 
+    [Description("Progress of the backup schedule.")]
+    public BackupScheduleStatus? Backup { get; init; }
+
+    [Description("The backup the cluster was restored from at bootstrap.")]
+    public RestoredFrom? RestoredFrom { get; init; }
+
     [Description("The last forced recovery from a lost quorum.")]
     public RecoveryStatus? Recovery { get; init; }
 
-    [Description("Available, Progressing, Degraded, QuorumAtRisk, QuorumLost and DiskFull.")]
+    [Description("Available, Progressing, Degraded, QuorumAtRisk, QuorumLost, DiskFull and, for a restored cluster, Restored.")]
     [ListMapKey("type")]
     public IList<ClusterCondition>? Conditions { get; init; }
 }

@@ -60,6 +60,12 @@ public static class ConfigMapBuilder
             },
         };
 
+        // A restored cluster: every bootstrap member with an empty data directory starts from this backup's snapshot.
+        if (cluster.Status?.RestoredFrom is { Location: { } store, Backup: { } backup })
+        {
+            node["restore"] = new JsonObject { ["store"] = store, ["backup"] = backup };
+        }
+
         var symbols = new JsonArray();
         foreach (var symbol in settings.Symbols.OrderBy(s => s.Name, StringComparer.Ordinal))
         {

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Raftex.Operator.Api;
+using Raftex.Operator.Backups;
 
 namespace Raftex.Operator.Builders;
 
@@ -136,8 +137,31 @@ public static class StatefulSetBuilder
             },
         };
 
+        AddRestoreStore(template.Spec, cluster.Status?.RestoredFrom?.Store);
         template.Metadata.Labels[ChildLabels.Revision] = RevisionOf(template);
         return template;
+    }
+
+    // The store of a restore, as the nodes reach it: a filesystem store mounted read-only at its path, an S3 store's
+    // credentials from its Secret. It stays after the restore, so the pod template (and revision) never changes for it.
+    private static void AddRestoreStore(V1PodSpec pod, BackupStoreSpec? store)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        var container = pod.Containers[0];
+        if (BackupStoreLocation.Volume(store) is { } volume)
+        {
+            pod.Volumes.Add(volume);
+            container.VolumeMounts.Add(BackupStoreLocation.Mount(store)!);
+        }
+
+        foreach (var variable in BackupStoreLocation.Environment(store))
+        {
+            container.Env.Add(variable);
+        }
     }
 
     private static V1Container NodeContainer(string name, ClusterSettings settings)

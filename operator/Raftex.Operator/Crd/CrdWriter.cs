@@ -7,7 +7,7 @@ namespace Raftex.Operator.Crd;
 public static class CrdWriter
 {
     /// <summary>Every CRD this operator owns.</summary>
-    public static IReadOnlyList<V1CustomResourceDefinition> All() => [ExchangeClusterCrd.Build(), AgentFleetCrd.Build(), ChaosExperimentCrd.Build()];
+    public static IReadOnlyList<V1CustomResourceDefinition> All() => [ExchangeClusterCrd.Build(), AgentFleetCrd.Build(), ChaosExperimentCrd.Build(), ExchangeBackupCrd.Build()];
 
     /// <summary>The YAML text of one CRD, with a header saying it is generated.</summary>
     public static string ToYaml(V1CustomResourceDefinition crd)

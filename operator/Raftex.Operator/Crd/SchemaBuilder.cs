@@ -68,6 +68,9 @@ public static class SchemaBuilder
     private static bool IsSpecType(Type owner) =>
         owner == typeof(ExchangeClusterSpec) || owner == typeof(StorageSpec) || owner == typeof(ServiceSpec);
 
+    private static bool HasRequiredWithoutDefault(V1JSONSchemaProps schema) =>
+        schema.Required?.Any(r => schema.Properties[r].DefaultProperty is null) == true;
+
     private static bool IsInitOnly(PropertyInfo property) => property.SetMethod is not null;
 
     private static V1JSONSchemaProps ForProperty(Type owner, PropertyInfo property)
@@ -103,10 +106,11 @@ public static class SchemaBuilder
             schema.DefaultProperty = value;
         }
         else if (schema.Type == "object" && schema.Properties is not null && property.GetCustomAttribute<RequiredAttribute>() is null
-            && owner.Namespace == typeof(ExchangeClusterSpec).Namespace && IsSpecType(owner))
+            && owner.Namespace == typeof(ExchangeClusterSpec).Namespace && IsSpecType(owner) && !HasRequiredWithoutDefault(schema))
         {
             // Defaults inside an absent object are not applied by the API server, so an optional
-            // spec object defaults to {} and its own field defaults then fill it in.
+            // spec object defaults to {} and its own field defaults then fill it in. An object with a required
+            // field that has no default (spec.backup needs a schedule) stays absent: {} would not validate.
             schema.DefaultProperty = new Dictionary<string, object>();
         }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Raftex.Chaos;
 using Raftex.Controllers;
 using Raftex.Operator.Api;
+using Raftex.Operator.Backups;
 using Raftex.Operator.Chaos;
 using Raftex.Operator.Reconciling;
 
@@ -14,7 +15,7 @@ namespace Raftex.Operator.Hosting;
 /// only one acts (and stops the moment its renew deadline passes).
 /// </summary>
 public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null, ReconcilerOptions? reconcilerOptions = null,
-    IProbeConnector? probes = null, ChaosEngineOptions? chaosOptions = null)
+    IProbeConnector? probes = null, ChaosEngineOptions? chaosOptions = null, IBackupStoreFactory? backupStores = null)
 {
     private LeaderElector? _elector;
 
@@ -34,7 +35,8 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
         ArgumentNullException.ThrowIfNull(loggers);
         var clock = time ?? TimeProvider.System;
         var informer = new Informer<ExchangeCluster>(ExchangeCluster.KindName, new ExchangeClusterClient(kube, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
-        var reconciler = new ExchangeClusterReconciler(kube, admin, clock, reconcilerOptions, logger: loggers.CreateLogger("reconciler"));
+        var stores = backupStores ?? new KubernetesBackupStoreFactory(kube);
+        var reconciler = new ExchangeClusterReconciler(kube, admin, clock, reconcilerOptions, logger: loggers.CreateLogger("reconciler"), backupStores: stores);
         var controller = new Controller<ExchangeCluster>(ExchangeCluster.KindName, informer, reconciler,
             new ControllerOptions { Workers = options.Workers }, clock, loggers.CreateLogger("controller"));
 
@@ -60,11 +62,19 @@ public sealed class OperatorHost(IKubernetes kube, IAdminConnector admin, Operat
             .WithFinalizer(chaosReconciler, chaosReconciler.Client);
         using var chaosMetrics = ChaosMetrics.Register(() => ChaosCounts.Verdicts(experiments.Cache.List()), () => ChaosCounts.FaultsActive(experiments.Cache.List()));
 
+        // ExchangeBackups: their own controller; the finalizer deletes a backup's stored data with the object.
+        var backupReconciler = new ExchangeBackupReconciler(kube, admin, stores, clock, logger: loggers.CreateLogger("backup"));
+        var backups = new Informer<ExchangeBackup>(ExchangeBackup.KindName,
+            new CustomResourceClient<ExchangeBackup>(kube, ExchangeBackup.Plural, options.Namespace), time: clock, logger: loggers.CreateLogger("informer"));
+        var backupController = new Controller<ExchangeBackup>(ExchangeBackup.KindName, backups, backupReconciler,
+            new ControllerOptions { Workers = options.Workers }, clock, loggers.CreateLogger("controller"))
+            .WithFinalizer(backupReconciler, backupReconciler.Client);
+
         // Caches are kept warm on every replica, so a newly elected leader starts from synced informers.
         var informing = Task.WhenAll(informer.RunAsync(cancellationToken), pods.RunAsync(cancellationToken),
             statefulSets.RunAsync(cancellationToken), services.RunAsync(cancellationToken), configMaps.RunAsync(cancellationToken),
-            fleets.InformAsync(cancellationToken), experiments.RunAsync(cancellationToken));
-        Task RunControllers(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), fleets.RunAsync(ct), chaos.RunAsync(ct));
+            fleets.InformAsync(cancellationToken), experiments.RunAsync(cancellationToken), backups.RunAsync(cancellationToken));
+        Task RunControllers(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), fleets.RunAsync(ct), chaos.RunAsync(ct), backupController.RunAsync(ct));
         try
         {
             if (options.LeaderElection)

@@ -37,6 +37,13 @@ public static class OperatorPermissions
         new("raftex.io", "chaosexperiments", ["get", "list", "watch", "update"], PermissionScope.Watched),
         // StatusWriter via CustomResourceClient<ChaosExperiment>.ReplaceStatusAsync: the experiment's progress and verdict.
         new("raftex.io", "chaosexperiments/status", ["update"], PermissionScope.Watched),
+        // CustomResourceClient<ExchangeBackup>: the informer and ExchangeBackupReconciler's fresh read, the finalizer edits (update),
+        // BackupScheduler (create on schedule, list for retention, delete what retention prunes), restore's read of spec.bootstrap.fromBackup.backup.
+        new("raftex.io", "exchangebackups", ["get", "list", "watch", "create", "update", "delete"], PermissionScope.Watched),
+        // StatusWriter via CustomResourceClient<ExchangeBackup>.ReplaceStatusAsync: phase, manifest fields, conditions.
+        new("raftex.io", "exchangebackups/status", ["update"], PermissionScope.Watched),
+        // KubernetesBackupStoreFactory.ReadCredentialsAsync: an S3 store's credentials Secret.
+        new(string.Empty, "secrets", ["get"], PermissionScope.Watched),
         // EventRecorder via KubernetesEventSink: creates an Event, replaces it to count a repeat.
         new(string.Empty, "events", ["create", "update"], PermissionScope.Watched),
         // LeaderElector via LeaseClient: reads, creates and renews the leader-election Lease.

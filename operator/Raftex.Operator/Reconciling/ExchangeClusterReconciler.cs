@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Raftex.Client;
 using Raftex.Controllers;
 using Raftex.Operator.Api;
+using Raftex.Operator.Backups;
 using Raftex.Operator.Builders;
 using Raftex.Operator.Chaos;
 using Raftex.Operator.Planning;
@@ -36,12 +37,15 @@ public sealed class ExchangeClusterReconciler : IReconciler
     private readonly StatusWriter<ExchangeCluster> _status;
     private readonly ChildApplier _children;
     private readonly EventRecorder _events;
+    private readonly BackupScheduler _scheduler;
+    private readonly ClusterRestore _restore;
     private readonly QuorumGuard _quorum;
     // Workers reconcile different clusters concurrently, so the set of warnings already given is shared state.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Uid, long Generation, string Message), bool> _warned = new();
 
     /// <summary>Creates the reconciler.</summary>
-    public ExchangeClusterReconciler(IKubernetes kube, IAdminConnector admin, TimeProvider? time = null, ReconcilerOptions? options = null, ILogger? logger = null)
+    public ExchangeClusterReconciler(IKubernetes kube, IAdminConnector admin, TimeProvider? time = null, ReconcilerOptions? options = null, ILogger? logger = null,
+        IBackupStoreFactory? backupStores = null)
     {
         _kube = kube ?? throw new ArgumentNullException(nameof(kube));
         _admin = admin ?? throw new ArgumentNullException(nameof(admin));
@@ -52,6 +56,8 @@ public sealed class ExchangeClusterReconciler : IReconciler
         _status = new StatusWriter<ExchangeCluster>(_clusters, new StatusWriterOptions { VolatileFields = VolatileFields, VolatileInterval = _options.VolatileStatusInterval }, _time, _logger);
         _children = new ChildApplier(kube);
         _events = new EventRecorder(new KubernetesEventSink(kube), "raftex-operator", time: _time, logger: _logger);
+        _scheduler = new BackupScheduler(kube, _time);
+        _restore = new ClusterRestore(new CustomResourceClient<ExchangeBackup>(kube, ExchangeBackup.Plural), backupStores ?? new KubernetesBackupStoreFactory(kube));
         _quorum = new QuorumGuard(admin);
     }
 
@@ -116,6 +122,14 @@ public sealed class ExchangeClusterReconciler : IReconciler
             await RecordEventAsync(cluster, "Bootstrapping", $"cluster id {clusterId}; {cluster.Status!.InitialMembers} bootstrap members", false, ct).ConfigureAwait(false);
         }
 
+        // Restore: the backup is verified before any child that could start a pod exists; a refused one creates none.
+        var (restored, refusal) = await RestoreAsync(cluster, ct).ConfigureAwait(false);
+        if (refusal is not null || restored is null)
+        {
+            return refusal ?? ReconcileResult.Done;
+        }
+
+        cluster = restored;
         var identity = new ClusterIdentity(cluster.Status!.ClusterId!, cluster.Status.InitialMembers ?? settings.Replicas);
 
         // Children.
@@ -155,7 +169,7 @@ public sealed class ExchangeClusterReconciler : IReconciler
 
         // Record the step before taking it, so a restarted operator resumes instead of repeating or skipping it.
         var leader = nodes.Values.Where(n => n.Role == RaftRole.Leader).OrderByDescending(n => n.Term).FirstOrDefault();
-        var afterStatus = await WriteStatusAsync(cluster, s => WithQuorumCondition(Describe(s, cluster, plan, observed, leader, generation, now), cluster, quorum, quorumLost, generation, now), ct).ConfigureAwait(false);
+        var afterStatus = await WriteStatusAsync(cluster, s => WithRestoredCondition(WithQuorumCondition(Describe(s, cluster, plan, observed, leader, generation, now), cluster, quorum, quorumLost, generation, now), generation, now), ct).ConfigureAwait(false);
         if (afterStatus is null)
         {
             return ReconcileResult.Done;
@@ -180,9 +194,79 @@ public sealed class ExchangeClusterReconciler : IReconciler
         }
 
         await ActAsync(afterStatus, plan.Action, leader, settings, ct).ConfigureAwait(false);
-        return plan.Action is DoneAction
-            ? ReconcileResult.RequeueAfter(_options.SteadyPoll)
-            : ReconcileResult.RequeueAfter(_options.ActivePoll);
+        var untilBackup = await ScheduleBackupsAsync(afterStatus, ct).ConfigureAwait(false);
+        var poll = plan.Action is DoneAction ? _options.SteadyPoll : _options.ActivePoll;
+        return ReconcileResult.RequeueAfter(untilBackup is { } wait && wait < poll ? wait : poll);
+    }
+
+    // Verifies spec.bootstrap.fromBackup once, before the StatefulSet exists. Returns the cluster to go on with, or the
+    // result to stop with: a refused backup leaves a Restored=False condition naming the check and is retried with back-off.
+    private async Task<(ExchangeCluster? Cluster, ReconcileResult? Stop)> RestoreAsync(ExchangeCluster cluster, CancellationToken ct)
+    {
+        if (cluster.Spec.Bootstrap?.FromBackup is not { } from || cluster.Status?.RestoredFrom is not null
+            || await ReadStatefulSetAsync(cluster.Metadata.Name, cluster.Metadata.NamespaceProperty, ct).ConfigureAwait(false) is not null)
+        {
+            return (cluster, null);
+        }
+
+        var verdict = await _restore.VerifyAsync(cluster, from, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var generation = cluster.Metadata.Generation;
+        var written = await WriteStatusAsync(cluster, s => s with
+        {
+            RestoredFrom = verdict.Restored,
+            Conditions = ClusterConditions.Set(s.Conditions, ClusterRestore.Condition, false, verdict.Reason, verdict.Message, generation, now),
+        }, ct).ConfigureAwait(false);
+        if (written is null)
+        {
+            return (null, ReconcileResult.Done);
+        }
+
+        if (verdict.Restored is null)
+        {
+            await WarnOnceAsync(written, "RestoreRefused", verdict.Message, ct).ConfigureAwait(false);
+            return (null, ReconcileResult.Error($"restore refused: {verdict.Message}"));
+        }
+
+        await RecordEventAsync(written, "RestoreVerified", verdict.Message, false, ct).ConfigureAwait(false);
+        return (written, null);
+    }
+
+    private static ExchangeClusterStatus WithRestoredCondition(ExchangeClusterStatus s, long? generation, DateTime now) =>
+        s.RestoredFrom is { } r && ClusterConditions.IsTrue(s.Conditions, ClusterConditions.Available) && !ClusterConditions.IsTrue(s.Conditions, ClusterRestore.Condition)
+            ? s with
+            {
+                Conditions = ClusterConditions.Set(s.Conditions, ClusterRestore.Condition, true, "Restored",
+                    $"started from backup {r.Backup} in {r.Location} at index {r.Index} term {r.Term} (state hash {r.StateHash}) and Available", generation, now),
+            }
+            : s;
+
+    // Creates the due scheduled backup and prunes by retention; returns the time until the next scheduled run.
+    private async Task<TimeSpan?> ScheduleBackupsAsync(ExchangeCluster cluster, CancellationToken ct)
+    {
+        if (cluster.Spec.Backup is null)
+        {
+            return null;
+        }
+
+        var round = await _scheduler.RunAsync(cluster, ct).ConfigureAwait(false);
+        if (round.Status is { } status)
+        {
+            await WriteStatusAsync(cluster, s => s with { Backup = status }, ct).ConfigureAwait(false);
+            await RecordEventAsync(cluster, "BackupScheduled", $"ExchangeBackup {round.Created} created for {status.LastScheduleTime:O}", false, ct).ConfigureAwait(false);
+        }
+
+        if (round.WaitingFor is { } previous)
+        {
+            _logger.LogDebug("Scheduled backup of {Cluster} waits for {Backup} to finish", cluster.Metadata.Name, previous);
+        }
+
+        foreach (var pruned in round.Deleted)
+        {
+            await RecordEventAsync(cluster, "BackupPruned", $"ExchangeBackup {pruned} deleted by retention (its finalizer deletes the stored data)", false, ct).ConfigureAwait(false);
+        }
+
+        return round.UntilNext;
     }
 
     private static ExchangeClusterStatus Describe(ExchangeClusterStatus s, ExchangeCluster cluster, Plan plan, ObservedCluster observed, ObservedNode? leader, long? generation, DateTime now)

@@ -8,4 +8,7 @@ public interface IAdminConnector
 {
     /// <summary>An Admin client for the pod with <paramref name="ordinal"/> (the connector owns and caches it).</summary>
     IAdminClient For(ExchangeCluster cluster, int ordinal);
+
+    /// <summary>The raw Admin stub of the same pod, over the same channel, for <c>StreamSnapshot</c>.</summary>
+    AdminStub StubFor(ExchangeCluster cluster, int ordinal);
 }

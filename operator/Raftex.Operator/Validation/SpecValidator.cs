@@ -56,6 +56,7 @@ public static partial class SpecValidator
         }
 
         ValidatePorts(s, errors);
+        BackupSpecValidator.Validate(spec, errors);
 
         if (s.MaxLagEntries < 0)
         {

@@ -20,14 +20,14 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public const string Ns = "default";
     public const string Name = "xc1";
 
-    private OperatorHarness(ApiServerHost host, FakeAdminServer admin, FakeRaftCluster raft)
+    private OperatorHarness(ApiServerHost host, FakeAdminServer admin, FakeRaftCluster raft, TimeProvider? time)
     {
         Host = host;
         Admin = admin;
         Raft = raft;
         Kube = new Kubernetes(new KubernetesClientConfiguration { Host = host.Url.ToString() });
         Connector = new FakeConnector(admin);
-        Reconciler = new ExchangeClusterReconciler(Kube, Connector, options: new ReconcilerOptions { VolatileStatusInterval = TimeSpan.Zero });
+        Reconciler = new ExchangeClusterReconciler(Kube, Connector, time, options: new ReconcilerOptions { VolatileStatusInterval = TimeSpan.Zero });
         Pods = new LocalPlatform(Kube, raft, Ns, Name);
     }
 
@@ -40,13 +40,13 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public LocalPlatform Pods { get; }
     public ObjectKey Key => new(Ns, Name);
 
-    /// <summary>Starts everything; the fake Raft cluster starts with <paramref name="voters"/> members and no pods.</summary>
-    public static async Task<OperatorHarness> StartAsync(int voters = 3)
+    /// <summary>Starts everything; the fake Raft cluster starts with <paramref name="voters"/> members and no pods; the reconciler reads <paramref name="time"/> (the system clock when null).</summary>
+    public static async Task<OperatorHarness> StartAsync(int voters = 3, TimeProvider? time = null)
     {
         var host = await ApiServerHost.StartAsync(new ApiServerOptions());
         var raft = new FakeRaftCluster(voters);
         var admin = await FakeAdminServer.StartAsync(raft);
-        var h = new OperatorHarness(host, admin, raft);
+        var h = new OperatorHarness(host, admin, raft, time);
         foreach (var crd in CrdWriter.All())
         {
             await h.Kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);

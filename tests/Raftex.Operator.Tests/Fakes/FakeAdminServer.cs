@@ -60,10 +60,13 @@ internal sealed class FakeAdminServer : IAsyncDisposable
         return self;
     }
 
-    /// <summary>The admin endpoint of a node.</summary>
+    /// <summary>What StreamSnapshot serves (every node streams the same state); null: the call fails with UNAVAILABLE.</summary>
+    public FakeSnapshot? Snapshot { get; set; }
+
     /// <summary>When set, every call must carry <c>authorization: Bearer</c> with this token.</summary>
     public string? RequiredToken { get; set; }
 
+    /// <summary>The admin endpoint of a node.</summary>
     public Uri AddressOf(ulong nodeId) => _addressByNode[nodeId];
 
     public ulong NodeAtPort(int port) => _nodeByPort[port];

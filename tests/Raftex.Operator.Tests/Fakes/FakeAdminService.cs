@@ -39,6 +39,21 @@ internal sealed class FakeAdminService(FakeAdminServer server) : Admin.AdminBase
     public override async Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context) =>
         server.Cluster.Crash(await Enter(context), request);
 
+    public override async Task StreamSnapshot(StreamSnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
+    {
+        var node = await Enter(context);
+        var snapshot = server.Snapshot ?? throw new RpcException(new Status(StatusCode.Unavailable, "no snapshot to stream"));
+        server.Cluster.Note($"StreamSnapshot {node}");
+        foreach (var chunk in snapshot.Chunks(node))
+        {
+            await responseStream.WriteAsync(chunk, context.CancellationToken);
+            if (snapshot.HangAfterHeader)
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+        }
+    }
+
     private async Task<ulong> Enter(ServerCallContext context)
     {
         // Like a node started with --admin-token-file: without the exact bearer token every call is refused.

@@ -193,6 +193,8 @@ internal sealed class FakeRaftCluster
                 CommitIndex = CommitIndex,
                 AppliedIndex = isMember ? member!.MatchIndex : 0,
                 LastIndex = isLeader ? CommitIndex : member?.MatchIndex ?? 0,
+                // Every entry of the fake log is of the current term.
+                LastTerm = Term,
                 EntryFormatVersion = EntryFormatVersion,
                 Ready = isMember && LeaderId != 0 && member!.MatchIndex + CatchUpLag >= CommitIndex && node.DiskFull is null,
                 DiskFull = node.DiskFull is not null,
