@@ -76,7 +76,7 @@ internal sealed class LocalPlatform(IKubernetes kube, FakeRaftCluster raft, stri
         foreach (var (ordinal, pod) in pods)
         {
             var nodeId = (ulong)ordinal + 1;
-            var ready = raft.GetStatus(nodeId, 0).Ready && !Stuck.Contains(nodeId);
+            var ready = Answers(nodeId) is { Ready: true } && !Stuck.Contains(nodeId);
             if (PodReadiness.IsReady(pod) != ready || pod.Status?.Phase != "Running")
             {
                 try
@@ -88,6 +88,19 @@ internal sealed class LocalPlatform(IKubernetes kube, FakeRaftCluster raft, stri
                     // Evicted by a concurrently running operator since the list; the next sync sees it gone.
                 }
             }
+        }
+    }
+
+    // A node that does not answer (down with its volume, say) runs in a pod that is not ready.
+    private Raftex.Protocol.V1.NodeStatus? Answers(ulong nodeId)
+    {
+        try
+        {
+            return raft.GetStatus(nodeId, 0);
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return null;
         }
     }
 }

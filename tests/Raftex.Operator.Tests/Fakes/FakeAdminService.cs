@@ -36,6 +36,9 @@ internal sealed class FakeAdminService(FakeAdminServer server) : Admin.AdminBase
     public override async Task<SetEntryFormatVersionResponse> SetEntryFormatVersion(SetEntryFormatVersionRequest request, ServerCallContext context) =>
         server.Cluster.SetEntryFormatVersion(await Enter(context), request);
 
+    public override async Task<ForceNewClusterResponse> ForceNewCluster(ForceNewClusterRequest request, ServerCallContext context) =>
+        server.Cluster.ForceNewCluster(await Enter(context), request);
+
     public override async Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context) =>
         server.Cluster.Crash(await Enter(context), request);
 

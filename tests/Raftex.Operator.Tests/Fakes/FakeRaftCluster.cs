@@ -42,6 +42,9 @@ internal sealed class FakeRaftCluster
     /// <summary>Every Admin call in order, as "Method(node→arg)", so tests can check what the operator did.</summary>
     public List<string> Calls { get; } = [];
 
+    /// <summary>Elections (in <see cref="Replicate"/>) need a majority of the voters up, as in Raft; off by default.</summary>
+    public bool RequireQuorum { get; set; }
+
     /// <summary>Entries a learner gains per GetStatus it answers to the leader (0: only when the test says).</summary>
     public ulong LearnerCatchUpPerStatus { get; set; }
 
@@ -152,7 +155,9 @@ internal sealed class FakeRaftCluster
 
             if (LeaderId == 0 || !_nodes[LeaderId].Up)
             {
-                var candidate = _members.Values.FirstOrDefault(m => m.Kind == MemberKind.Voter && _nodes.TryGetValue(m.NodeId, out var n) && n.Up && n.Incarnation == m.Incarnation);
+                var up = _members.Values.Where(m => m.Kind == MemberKind.Voter && _nodes.TryGetValue(m.NodeId, out var n) && n.Up && n.Incarnation == m.Incarnation).ToList();
+                var voters = _members.Values.Count(m => m.Kind == MemberKind.Voter);
+                var candidate = RequireQuorum && up.Count * 2 <= voters ? null : up.FirstOrDefault();
                 if (candidate is not null)
                 {
                     LeaderId = candidate.NodeId;
@@ -215,6 +220,33 @@ internal sealed class FakeRaftCluster
             }
 
             return status;
+        }
+    }
+
+    public ForceNewClusterResponse ForceNewCluster(ulong nodeId, ForceNewClusterRequest request)
+    {
+        lock (_lock)
+        {
+            var node = Reachable(nodeId, request.GroupId);
+            Calls.Add($"ForceNewCluster({nodeId})");
+            if (request.ConfirmNodeId != nodeId)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"confirm_node_id {request.ConfirmNodeId} does not name this node ({nodeId})"));
+            }
+
+            if (LeaderId != 0)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {nodeId} knows leader {LeaderId}: quorum is not lost"));
+            }
+
+            // Like the node: the whole log is kept and committed, the node leads alone in a new term with a new incarnation.
+            var lastBefore = CommitIndex;
+            node.Incarnation = $"inc-{nodeId}-{++_incarnations}";
+            _members.Clear();
+            _members[nodeId] = new FakeMember(nodeId, Address(nodeId), MemberKind.Voter, node.Incarnation) { MatchIndex = ++CommitIndex };
+            LeaderId = nodeId;
+            Term++;
+            return new ForceNewClusterResponse { Index = CommitIndex, Term = Term, Incarnation = node.Incarnation, LastIndexBefore = lastBefore, CommitIndexBefore = lastBefore };
         }
     }
 
