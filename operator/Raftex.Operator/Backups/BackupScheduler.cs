@@ -22,6 +22,13 @@ public sealed class BackupScheduler(IKubernetes kube, TimeProvider time)
     /// <summary>Label on a scheduled ExchangeBackup naming the cluster whose schedule created it.</summary>
     public const string ScheduledByLabel = "raftex.io/scheduled-by";
 
+    /// <summary>
+    /// Annotation with the uid of the cluster whose schedule made a backup. Scheduled backups carry no owner reference:
+    /// deleting the cluster, by mistake or not, must never delete its backups. The uid keeps a new cluster of the same name
+    /// from pruning the old one's.
+    /// </summary>
+    public const string ScheduledByUidAnnotation = "raftex.io/scheduled-by-uid";
+
     // Missed runs are looked for this far back at most, so a long outage with a per-minute schedule costs bounded work.
     private static readonly TimeSpan CatchUpWindow = TimeSpan.FromDays(400);
 
@@ -78,7 +85,7 @@ public sealed class BackupScheduler(IKubernetes kube, TimeProvider time)
         var items = JsonNode.Parse(KubernetesJson.Serialize(raw))?["items"]?.AsArray() ?? [];
         return items
             .Select(i => KubernetesJson.Deserialize<ExchangeBackup>(i!.ToJsonString()))
-            .Where(b => b.Metadata.OwnerReferences?.Any(o => o.Uid == cluster.Metadata.Uid) == true)
+            .Where(b => b.Metadata.Annotations?.TryGetValue(ScheduledByUidAnnotation, out var uid) == true && uid == cluster.Metadata.Uid)
             .ToList();
     }
 
@@ -91,7 +98,7 @@ public sealed class BackupScheduler(IKubernetes kube, TimeProvider time)
                 Name = name,
                 NamespaceProperty = cluster.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string> { [ScheduledByLabel] = cluster.Metadata.Name, [ChildLabels.Cluster] = cluster.Metadata.Name },
-                OwnerReferences = [Ownership.ControllerOf(cluster)],
+                Annotations = new Dictionary<string, string> { [ScheduledByUidAnnotation] = cluster.Metadata.Uid },
                 // Set at creation, so retention can never delete a scheduled backup before its data-deleting finalizer is on it.
                 Finalizers = [ExchangeBackupReconciler.FinalizerName],
             },

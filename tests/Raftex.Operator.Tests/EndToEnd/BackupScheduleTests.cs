@@ -38,8 +38,9 @@ public sealed class BackupScheduleTests
         Assert.Equal(NameAt(start), first.Metadata.Name);
         Assert.Equal(BackupHarness.Cluster, first.Spec.ClusterRef);
         Assert.Equal(BackupHarness.Cluster, first.Metadata.Labels[BackupScheduler.ScheduledByLabel]);
-        var owner = Assert.Single(first.Metadata.OwnerReferences);
-        Assert.Equal((ExchangeCluster.KindName, cluster.Metadata.Uid), (owner.Kind, owner.Uid));
+        // Not owned by the cluster: deleting it must not delete its backups.
+        Assert.Null(first.Metadata.OwnerReferences);
+        Assert.Equal(cluster.Metadata.Uid, first.Metadata.Annotations[BackupScheduler.ScheduledByUidAnnotation]);
         Assert.Contains(ExchangeBackupReconciler.FinalizerName, first.Metadata.Finalizers);
         var status = (await h.Operator.GetAsync()).Status!.Backup!;
         Assert.Equal((start.UtcDateTime, first.Metadata.Name), (status.LastScheduleTime, status.LastBackup));
