@@ -90,6 +90,19 @@ public sealed class ChartRenderTests
         Assert.Contains("--admin-token-file /var/run/raftex/admin-token/token", string.Join(' ', container.Args), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_backup_volume_is_mounted_into_the_operator_only_when_asked_for()
+    {
+        var deployment = Assert.Single(Manifests.OfKind<V1Deployment>(Helm.Template(AllOn)));
+        var pod = deployment.Spec.Template.Spec;
+        var volume = Assert.Single(pod.Volumes, v => v.PersistentVolumeClaim?.ClaimName == "raftex-backups");
+        var mount = Assert.Single(Assert.Single(pod.Containers).VolumeMounts, m => m.Name == volume.Name);
+        Assert.Equal("/var/lib/raftex-backups", mount.MountPath);
+
+        var plain = Assert.Single(Manifests.OfKind<V1Deployment>(Helm.Template(string.Empty)));
+        Assert.DoesNotContain(plain.Spec.Template.Spec.Volumes ?? [], v => v.PersistentVolumeClaim is not null || v.HostPath is not null);
+    }
+
     [Theory]
     [InlineData("replicaCount: two\n", "replicaCount: Invalid type. Expected: integer, given: string")]
     [InlineData("rbac:\n  scope: everywhere\n", "rbac.scope must be one of the following: \"cluster\", \"namespace\"")]
