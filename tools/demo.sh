@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole mission on one machine, driven by the real kubectl against the local platform.
 # Builds, starts `raftex local up`, applies the CRDs and an ExchangeCluster, trades with an AgentFleet, partitions the
-# leader with a ChaosExperiment, rolls every pod, delays a follower, prints a summary from what the cluster reports, and stops everything.
+# leader with a ChaosExperiment, rolls every pod, delays a follower, backs the exchange up and starts a second cluster from
+# the backup, prints a summary from what the clusters report, and stops everything.
 #   KEEP=1      leave the platform running at the end (prints the kubectl setup and how to stop it)
 #   STATE=DIR   state directory (default .raftex-local)   API_PORT=N  API server port (default 16443)
 #   POD_NETWORK=127.X  pod IPs (default 127.77)            CONFIG=Debug|Release (default Release)
@@ -140,6 +141,34 @@ SECOND_VERDICT=$(EXPERIMENT=delay-follower chaos '{.status.verdict}')
 [[ $SECOND_VERDICT == Pass ]] || fail "chaos verdict $SECOND_VERDICT: $(EXPERIMENT=delay-follower chaos '{.status.reason}')"
 AFTER_ROLLOUT=$(EXPERIMENT=delay-follower chaos '{.status.probe.baseline}')
 
+step "Backup and restore: back the exchange up, then start a new cluster from the backup"
+BACKUPS=$(cd "$STATE" && pwd)/backups
+backup() { kubectl get xb demo-backup -o "jsonpath=$1"; }
+restored() { kubectl get xc demo-restored -o "jsonpath=$1"; }
+printf '%s$ kubectl apply -f - <<< ExchangeBackup demo-backup (store %s)%s\n' "$DIM" "$BACKUPS" "$OFF"
+kubectl apply -f - <<YAML || fail "kubectl apply of the ExchangeBackup failed"
+apiVersion: raftex.io/v1alpha1
+kind: ExchangeBackup
+metadata: {name: demo-backup}
+spec:
+  clusterRef: demo
+  store: {filesystem: {path: $BACKUPS}}
+YAML
+wait_until "ExchangeBackup demo-backup is done" 120 \
+  '[[ $(backup "{.status.phase}") == Completed || $(backup "{.status.phase}") == Failed ]]' 'backup "phase {.status.phase} node {.status.nodeId} index {.status.index}"'
+run kubectl get xb
+[[ $(backup '{.status.phase}') == Completed ]] || fail "backup failed: $(backup '{.status.conditions[*].message}')"
+ls -l "$BACKUPS/demo-backup"
+sed "s/name: demo$/name: demo-restored/" $DEMO/exchangecluster.yaml > "$STATE/exchangecluster-restored.yaml"
+printf '  bootstrap:\n    fromBackup: {backup: demo-backup}\n' >> "$STATE/exchangecluster-restored.yaml"
+run kubectl apply -f "$STATE/exchangecluster-restored.yaml" || fail "kubectl apply of the restored ExchangeCluster failed"
+wait_until "ExchangeCluster demo-restored is Available, started from the backup" $(( 60 * ELECTION_S + 60 )) \
+  '[[ $(restored "{.status.conditions[?(@.type==\"Restored\")].status}") == True ]]' \
+  'restored "replicas {.status.replicas} ready {.status.readyReplicas} leader {.status.leader.pod} restored {.status.conditions[?(@.type==\"Restored\")].reason}"'
+run kubectl get xc
+[[ $(restored '{.status.restoredFrom.stateHash}') == $(backup '{.status.stateHash}') ]] || fail "the restored cluster's state hash differs from the backup's"
+[[ $(restored '{.status.clusterId}') != $(xc '{.status.clusterId}') ]] || fail "the restored cluster has the source's cluster id"
+
 step "Summary"
 AGENTS=$(agents_line)
 ACK=$(chaos '{.status.probe.acknowledged}'); ACK_SUM=$(chaos '{.status.probe.acknowledgedSum}')
@@ -160,6 +189,8 @@ $(sed 's/^/                     /' <<<"$ROLL_EVENTS")
   second chaos     $(EXPERIMENT=delay-follower chaos '{.spec.action}') of follower $(EXPERIMENT=delay-follower chaos '{.status.target}'): verdict $SECOND_VERDICT, recovery $(EXPERIMENT=delay-follower chaos '{.status.recoverySeconds}') s
   lost acknowledged writes (chaos probe): $LOST   ($ACK acknowledged deposits summing to $ACK_SUM; balance $BALANCE over baseline $BASELINE; $FAILED refused, unknown ${UNKNOWN:-[]})
   lost in the rollout (chaos probe): $LOST_ROLLOUT   (balance $BALANCE after the partition, $AFTER_ROLLOUT after the rollout)
+  backup           demo-backup from node $(backup '{.status.nodeId}') at index $(backup '{.status.index}') term $(backup '{.status.term}'), $(backup '{.status.size}') bytes, state hash $(backup '{.status.stateHash}')
+  restore          demo-restored ($(restored '{.status.readyReplicas}') ready, cluster id $(restored '{.status.clusterId}'), not $(xc '{.status.clusterId}')) started at index $(restored '{.status.restoredFrom.index}') with state hash $(restored '{.status.restoredFrom.stateHash}')
   elapsed          $(( $(date +%s) - STARTED )) s
 SUMMARY
 (( LOST == 0 )) || fail "$LOST units of acknowledged deposits are missing from the probe balance"

@@ -40,6 +40,10 @@ public sealed class DemoTests
             Shows(@"lost acknowledged writes \(chaos probe\): 0 +\([1-9][0-9]* acknowledged deposits");
             Shows(@"second chaos +Delay of follower \S+: verdict Pass");
             Shows(@"lost in the rollout \(chaos probe\): 0 +\(balance [1-9][0-9]* after the partition");
+            Shows("ExchangeBackup demo-backup is done");
+            var backup = Regex.Match(output, @"backup +demo-backup from node [1-3] at index ([1-9][0-9]*) term [1-9][0-9]*, [1-9][0-9]* bytes, state hash ([0-9a-f]{16})");
+            Assert.True(backup.Success, $"no backup line:\n{output}");
+            Shows($@"restore +demo-restored \(3 ready, cluster id [0-9a-f]{{32}}, not [0-9a-f]{{32}}\) started at index {backup.Groups[1].Value} with state hash {backup.Groups[2].Value}");
             Shows("raftex local down: stopped");
             Assert.Empty(PodNetwork.Listeners(network + "."));
         }
