@@ -282,7 +282,10 @@ internal sealed class SnapshotFileCheck
         }
 
         var trailer = piece[inBody..];
-        trailer.CopyTo(_exchangeTrailer.AsSpan((int)(bodyOffset + inBody - _exchangeBody)));
+        if (!trailer.IsEmpty)
+        {
+            trailer.CopyTo(_exchangeTrailer.AsSpan((int)(bodyOffset + inBody - _exchangeBody)));
+        }
     }
 
     private void StartExchangeBody()
