@@ -102,6 +102,7 @@ try
 
     // --- the realistic case: ONE backup runs over a window, then an equal window without one; several alternations ---
     var pairs = new List<(double With, double Without, double FsyncWith, double FsyncWithout, TimeSpan Window, long Errors)>();
+    var snapshotOnly = new List<(double Rate, double Fsync, TimeSpan Window)>();
     for (var i = 0; i < alternations; i++)
     {
         var fsyncStart = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
@@ -117,9 +118,18 @@ try
         var without = load.Rate();
         var fsyncEnd = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
         pairs.Add((with.PerSecond, without.PerSecond, MeanMs(fsyncStart, fsyncMid), MeanMs(fsyncMid, fsyncEnd), took, withErrors + load.Errors));
+
+        // Where the cost lies: the member's own part alone (it takes a snapshot; nothing is streamed or stored).
+        load.Reset();
+        var (_, snapshotTook) = await TimedAsync(async () => await nodes.AdminStub(follower).TakeSnapshotAsync(new Raftex.Protocol.V1.TakeSnapshotRequest()));
+        var snapshotRate = load.Rate();
+        var fsyncSnapshot = await nodes.HistogramAsync(leader, "raftex_wal_fsync_seconds");
+        snapshotOnly.Add((snapshotRate.PerSecond, MeanMs(fsyncEnd, fsyncSnapshot), snapshotTook));
         Console.WriteLine(string.Format(inv,
-            "one backup, pair {0}: {1:F2} s window; orders/s {2:F0} with the backup, {3:F0} without: ratio {4:F3}; leader WAL fsync mean {5:F2} ms with, {6:F2} ms without",
-            i + 1, took.TotalSeconds, with.PerSecond, without.PerSecond, with.PerSecond / without.PerSecond, pairs[^1].FsyncWith, pairs[^1].FsyncWithout));
+            "one backup, pair {0}: {1:F2} s window; orders/s {2:F0} with the backup, {3:F0} without: ratio {4:F3}; leader WAL fsync mean {5:F2} ms with, {6:F2} ms without; " +
+            "the follower's snapshot alone: {7:F2} s, {8:F0} orders/s ({9:F3} of without), fsync mean {10:F2} ms",
+            i + 1, took.TotalSeconds, with.PerSecond, without.PerSecond, with.PerSecond / without.PerSecond, pairs[^1].FsyncWith, pairs[^1].FsyncWithout,
+            snapshotTook.TotalSeconds, snapshotRate.PerSecond, snapshotRate.PerSecond / without.PerSecond, snapshotOnly[^1].Fsync));
     }
 
     await load.StopAsync();
@@ -142,6 +152,10 @@ try
         pairs.Count, pairs.Count == 0 ? 0 : pairs.Average(p => p.Window.TotalSeconds), oneRatio,
         string.Join(' ', pairs.Select(p => (p.With / p.Without).ToString("F3", inv))), pairs.Count == 0 ? double.NaN : pairs.Average(p => p.FsyncWith),
         pairs.Count == 0 ? double.NaN : pairs.Average(p => p.FsyncWithout), pairs.Sum(p => p.Errors)));
+    Console.WriteLine(string.Format(inv,
+        "orders with/without the follower taking a snapshot alone (no stream, no store): {0:F3} over {1:F2} s mean; leader WAL fsync mean {2:F2} ms",
+        snapshotOnly.Count == 0 ? double.NaN : snapshotOnly.Sum(p => p.Rate * p.Window.TotalSeconds) / snapshotOnly.Sum(p => p.Window.TotalSeconds) / (pairs.Sum(p => p.Without * p.Window.TotalSeconds) / pairs.Sum(p => p.Window.TotalSeconds)),
+        snapshotOnly.Count == 0 ? 0 : snapshotOnly.Average(p => p.Window.TotalSeconds), snapshotOnly.Count == 0 ? double.NaN : snapshotOnly.Average(p => p.Fsync)));
 
     // --- restore: a single-voter cluster from each backup; time from process start to ready with the backup's index applied ---
     var fsRestore = await RestoreAsync(4, fs.Location, "b-fs", fsBackup.Manifest.Index, null);
