@@ -1,17 +1,23 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Raftex.Exchange;
+using Raftex.Raft;
 using Raftex.Raft.Storage;
 
 namespace Raftex.Backup;
 
 /// <summary>
-/// The one check every reader of a backup makes (the writer after writing, the operator before a restore, the node
-/// before it starts from one): the manifest parses, the data has the manifest's size and SHA-256, the Raft snapshot
-/// file is intact (magic, version, CRC32C) and at the manifest's index, term and membership, and the exchange state
-/// inside decodes and records the manifest's state hash.
+/// The checks readers of a backup make. <see cref="VerifyAsync"/> is every check, for those who start from a backup (the
+/// operator before a restore, the node before it starts from one): the manifest parses, the data has the manifest's
+/// size and SHA-256, the Raft snapshot file is intact (magic, version, CRC32C) and at the manifest's group, index, term
+/// and membership, and the exchange state inside decodes whole and records the manifest's state hash.
+/// <see cref="CheckAsync"/> is the writer's read-back: the same checks on the bytes as they stream past, with the
+/// exchange snapshot checked by its own checksum and the state hash it records, without rebuilding the state.
 /// </summary>
 public static class BackupVerifier
 {
+    private const int ReadBufferBytes = 1 << 20;
+
     /// <summary>Reads and parses a backup's manifest only.</summary>
     public static async Task<BackupManifest> ReadManifestAsync(IBackupStore store, string backup, CancellationToken ct)
     {
@@ -57,6 +63,67 @@ public static class BackupVerifier
         return best?.Name ?? throw new BackupException(store.LocationOf(BackupName.Latest), BackupCheck.NotFound, "the store holds no complete backup");
     }
 
+    /// <summary>
+    /// Reads a backup back streaming, holding a buffer and the headers but never the whole data, and checks: the
+    /// manifest parses; the data has the manifest's size and SHA-256; the Raft snapshot file's magic, version, CRC32C and
+    /// layout, and its group, index, term and membership against the manifest; the exchange snapshot's magic, version,
+    /// length and checksum, and the state hash it records against the manifest. The state is not rebuilt (so a state
+    /// whose checksum matches but which would not restore passes here and fails <see cref="VerifyAsync"/>); a failure
+    /// is the <see cref="BackupException"/> the same damage gets from <see cref="VerifyAsync"/>.
+    /// </summary>
+    public static async Task<CheckedBackup> CheckAsync(IBackupStore store, string backup, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        backup = await ResolveAsync(store, backup, ct).ConfigureAwait(false);
+        var location = store.LocationOf(backup);
+        var manifest = await ReadManifestAsync(store, backup, ct).ConfigureAwait(false);
+        var file = new SnapshotFileCheck($"{location}/{BackupManifest.DataFile}", manifest.Size);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        long read = 0;
+        try
+        {
+            await using var stream = await store.OpenReadAsync(backup, BackupManifest.DataFile, ct).ConfigureAwait(false);
+            int n;
+            while ((n = await stream.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), ct).ConfigureAwait(false)) > 0)
+            {
+                if (read + n > manifest.Size)
+                {
+                    throw new BackupException(location, BackupCheck.Size, $"{BackupManifest.DataFile} is longer than the manifest's {manifest.Size} bytes");
+                }
+
+                sha.AppendData(buffer, 0, n);
+                file.Append(buffer.AsSpan(0, n));
+                read += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (read < manifest.Size)
+        {
+            throw new BackupException(location, BackupCheck.Size, $"{BackupManifest.DataFile} has {read} bytes, the manifest says {manifest.Size} (truncated)");
+        }
+
+        var digest = Convert.ToHexStringLower(sha.GetHashAndReset());
+        if (digest != manifest.Sha256)
+        {
+            throw new BackupException(location, BackupCheck.Checksum, $"SHA-256 of {BackupManifest.DataFile} is {digest}, the manifest says {manifest.Sha256}");
+        }
+
+        var (groupId, metadata, summary) = file.Finish(location);
+        CheckAgainstManifest(location, manifest, groupId, metadata);
+        if (summary.StateHash != manifest.StateHashValue)
+        {
+            throw new BackupException(location, BackupCheck.StateHash,
+                $"the exchange state records hash {BackupManifest.FormatHash(summary.StateHash)}, the manifest says {manifest.StateHash}");
+        }
+
+        return new CheckedBackup(backup, location, manifest);
+    }
+
     /// <summary>Runs every check; throws <see cref="BackupException"/> naming the first one that fails.</summary>
     public static async Task<VerifiedBackup> VerifyAsync(IBackupStore store, string backup, CancellationToken ct)
     {
@@ -97,10 +164,7 @@ public static class BackupVerifier
         try
         {
             snapshot = SnapshotStore.Decode(data, $"{location}/{BackupManifest.DataFile}", out var groupId);
-            if (groupId != manifest.GroupId)
-            {
-                throw new SnapshotCorruptionException(location, $"the file is of raft group {groupId}, the manifest says {manifest.GroupId}");
-            }
+            CheckAgainstManifest(location, manifest, groupId, snapshot.Metadata);
         }
         catch (SnapshotCorruptionException e)
         {
@@ -109,15 +173,6 @@ public static class BackupVerifier
         catch (WalFormatException e)
         {
             throw new BackupException(location, BackupCheck.Format, e.Message, e);
-        }
-
-        var metadata = snapshot.Metadata;
-        if (metadata.Index != manifest.Index || metadata.Term != manifest.Term
-            || !metadata.ConfState.Voters.Order().SequenceEqual(manifest.Voters.Order())
-            || !metadata.ConfState.Learners.Order().SequenceEqual(manifest.Learners.Order()))
-        {
-            throw new BackupException(location, BackupCheck.SnapshotFile,
-                $"the snapshot is at {metadata.Index}/{metadata.Term} with {metadata.ConfState}, the manifest says {manifest.Index}/{manifest.Term} with voters=[{string.Join(',', manifest.Voters)}] learners=[{string.Join(',', manifest.Learners)}]");
         }
 
         ExchangeStateMachine machine;
@@ -138,5 +193,21 @@ public static class BackupVerifier
         }
 
         return new VerifiedBackup(backup, location, manifest, snapshot, machine.Digest());
+    }
+
+    private static void CheckAgainstManifest(string location, BackupManifest manifest, long groupId, SnapshotMetadata metadata)
+    {
+        if (groupId != manifest.GroupId)
+        {
+            throw new BackupException(location, BackupCheck.SnapshotFile, new SnapshotCorruptionException(location, $"the file is of raft group {groupId}, the manifest says {manifest.GroupId}").Message);
+        }
+
+        if (metadata.Index != manifest.Index || metadata.Term != manifest.Term
+            || !metadata.ConfState.Voters.Order().SequenceEqual(manifest.Voters.Order())
+            || !metadata.ConfState.Learners.Order().SequenceEqual(manifest.Learners.Order()))
+        {
+            throw new BackupException(location, BackupCheck.SnapshotFile,
+                $"the snapshot is at {metadata.Index}/{metadata.Term} with {metadata.ConfState}, the manifest says {manifest.Index}/{manifest.Term} with voters=[{string.Join(',', manifest.Voters)}] learners=[{string.Join(',', manifest.Learners)}]");
+        }
     }
 }

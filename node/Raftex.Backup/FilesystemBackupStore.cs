@@ -1,23 +1,35 @@
+using System.Buffers;
 using Raftex.Raft.Storage;
 
 namespace Raftex.Backup;
 
 /// <summary>
 /// Backups as directories under a root (a mounted volume or host path): <c>root/name/snapshot.snap</c> and
-/// <c>root/name/manifest.json</c>. Each object is written to a temporary file, fsynced, renamed into place and the
-/// directory fsynced, so an object under its final name is complete and durable.
+/// <c>root/name/manifest.json</c>. Each object is written to a temporary file, fsynced every <see cref="FlushBytes"/>
+/// as it is written (so dirty data stays bounded and the disk never takes a whole snapshot in one burst) and at its end,
+/// renamed into place and the directory fsynced, so an object under its final name is complete and durable.
 /// </summary>
 public sealed class FilesystemBackupStore : IBackupStore
 {
-    private const string TemporarySuffix = ".tmp";
+    /// <summary>The default for <see cref="FlushBytes"/>.</summary>
+    public const int DefaultFlushBytes = 4 << 20;
 
-    public FilesystemBackupStore(string root)
+    private const string TemporarySuffix = ".tmp";
+    private const int WriteBufferBytes = 1 << 20;
+
+    /// <summary>A store under <paramref name="root"/> that fsyncs what it writes every <paramref name="flushBytes"/>.</summary>
+    public FilesystemBackupStore(string root, int flushBytes = DefaultFlushBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(flushBytes);
         Root = Path.GetFullPath(root);
+        FlushBytes = flushBytes;
     }
 
     public string Root { get; }
+
+    /// <summary>Bytes written between two fsyncs of an object being written.</summary>
+    public int FlushBytes { get; }
 
     public string Location => new Uri(Root).AbsoluteUri;
 
@@ -35,10 +47,9 @@ public sealed class FilesystemBackupStore : IBackupStore
             var temporary = path + TemporarySuffix;
             try
             {
-                await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+                await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
                 {
-                    await content.CopyToAsync(file, 1 << 20, ct).ConfigureAwait(false);
-                    file.Flush(flushToDisk: true);
+                    await CopyFlushingAsync(content, file, ct).ConfigureAwait(false);
                 }
 
                 File.Move(temporary, path, overwrite: true);
@@ -57,6 +68,33 @@ public sealed class FilesystemBackupStore : IBackupStore
         catch (UnauthorizedAccessException e)
         {
             throw new BackupException(LocationOf(backup), BackupCheck.Store, $"writing {objectName} is not permitted ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Copies <paramref name="content"/> to <paramref name="file"/>, fsyncing every <see cref="FlushBytes"/> and at the end.</summary>
+    private async Task CopyFlushingAsync(Stream content, FileStream file, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(WriteBufferBytes);
+        try
+        {
+            long unflushed = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, WriteBufferBytes), ct).ConfigureAwait(false)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                unflushed += read;
+                if (unflushed >= FlushBytes)
+                {
+                    file.Flush(flushToDisk: true);
+                    unflushed = 0;
+                }
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -5,7 +5,8 @@ namespace Raftex.Backup.Tests;
 
 /// <summary>
 /// <see cref="BackupVerifier"/> accepts a real backup and refuses each kind of damage with the check that catches it
-/// and a message naming the backup; run against each store by a derived class.
+/// and a message naming the backup, in <see cref="BackupVerifier.VerifyAsync"/> and the writer's streaming
+/// <see cref="BackupVerifier.CheckAsync"/> alike; run against each store by a derived class.
 /// </summary>
 public abstract class BackupVerifierContract
 {
@@ -27,6 +28,55 @@ public abstract class BackupVerifierContract
         Assert.Equal(backup.Manifest.Index, verified.Snapshot.Metadata.Index);
         Assert.Equal(TestBackups.Voters, verified.Snapshot.Metadata.ConfState.Voters);
         Assert.Equal(backup.Digest, verified.StateDigest);
+    }
+
+    [Fact]
+    public async Task An_intact_backup_passes_the_streaming_check_with_its_manifest()
+    {
+        var store = NewStore();
+        var backup = TestBackups.Make(accounts: 200);
+        await TestBackups.WriteAsync(store, "b1", backup);
+
+        var checkedBackup = await BackupVerifier.CheckAsync(store, "b1", None);
+        Assert.Equal("b1", checkedBackup.Name);
+        Assert.Equal(store.LocationOf("b1"), checkedBackup.Location);
+        Assert.Equal(backup.Manifest, checkedBackup.Manifest with { Voters = backup.Manifest.Voters, Learners = backup.Manifest.Learners });
+    }
+
+    [Fact]
+    public async Task The_streaming_check_reads_an_exchange_snapshot_bigger_than_the_summary_it_keeps()
+    {
+        var store = NewStore();
+        var backup = TestBackups.Large;
+        Assert.True(backup.Data.Length > 4 << 20, $"the large test backup is only {backup.Data.Length} bytes");
+        await TestBackups.WriteAsync(store, "large", backup);
+
+        Assert.Equal(backup.Manifest.Sha256, (await BackupVerifier.CheckAsync(store, "large", None)).Manifest.Sha256);
+
+        // A flip deep in the body, with the file's SHA-256 and CRC32C made to match: only the exchange checksum sees it.
+        var damaged = TestBackups.MakeWithExchangeBytes(TestBackups.LargeAccounts, bytes => bytes[bytes.Length - 1_000] ^= 0x04);
+        var e = await RefusedAsync(damaged);
+        Assert.Equal(BackupCheck.StateHash, e.Check);
+        Assert.Contains("snapshot checksum mismatch", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_streaming_check_does_not_depend_on_how_the_store_splits_its_reads()
+    {
+        var inner = NewStore();
+        var backup = TestBackups.Make(accounts: 300);
+        await TestBackups.WriteAsync(inner, "b1", backup);
+        var wrong = BackupManifest.FormatHash(backup.Manifest.StateHashValue ^ 1);
+        await TestBackups.WriteAsync(inner, "b2", backup, manifest: (backup.Manifest with { StateHash = wrong }).ToJson());
+
+        foreach (var pieces in new[] { new[] { 1 }, [7, 1, 13], [3, 64, 5, 4096, 9] })
+        {
+            var store = new TricklingStore(inner, pieces);
+            Assert.Equal("b1", (await BackupVerifier.CheckAsync(store, "b1", None)).Name);
+            var e = await Assert.ThrowsAsync<BackupException>(() => BackupVerifier.CheckAsync(store, "b2", None));
+            Assert.Equal(BackupCheck.StateHash, e.Check);
+            Assert.Contains(wrong, e.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -209,6 +259,71 @@ public abstract class BackupVerifierContract
         Assert.Equal(store.LocationOf("damaged"), e.Location);
         Assert.StartsWith($"backup {store.LocationOf("damaged")}: ", e.Message, StringComparison.Ordinal);
         Assert.EndsWith(e.Hint, e.Message, StringComparison.Ordinal);
+
+        // The writer's streaming check refuses the same damage with the same check and the same words.
+        var streamed = await Assert.ThrowsAsync<BackupException>(() => BackupVerifier.CheckAsync(store, "damaged", None));
+        Assert.Equal(e.Check, streamed.Check);
+        Assert.Equal(e.Message, streamed.Message);
         return e;
+    }
+
+    /// <summary>A store whose data streams hand out at most the next of <c>pieces</c> bytes per read, cycling.</summary>
+    private sealed class TricklingStore(IBackupStore inner, int[] pieces) : IBackupStore
+    {
+        public string Location => inner.Location;
+
+        public string LocationOf(string backup) => inner.LocationOf(backup);
+
+        public Task PutAsync(string backup, string objectName, Stream content, CancellationToken ct) => inner.PutAsync(backup, objectName, content, ct);
+
+        public async Task<Stream> OpenReadAsync(string backup, string objectName, CancellationToken ct)
+        {
+            var stream = await inner.OpenReadAsync(backup, objectName, ct);
+            return objectName == BackupManifest.DataFile ? new Trickle(stream, pieces) : stream;
+        }
+
+        public Task<IReadOnlyList<string>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
+
+        public Task DeleteAsync(string backup, CancellationToken ct) => inner.DeleteAsync(backup, ct);
+    }
+
+    private sealed class Trickle(Stream inner, int[] pieces) : Stream
+    {
+        private int _next;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, pieces[_next++ % pieces.Length]));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer[..Math.Min(buffer.Length, pieces[_next++ % pieces.Length])], cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

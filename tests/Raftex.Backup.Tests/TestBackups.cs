@@ -14,12 +14,20 @@ internal static class TestBackups
 {
     public static readonly IReadOnlyList<long> Voters = [1, 2, 3];
 
+    /// <summary>Accounts of <see cref="Large"/>: enough for a file of several MiB (several S3 parts, several writer flushes).</summary>
+    public const int LargeAccounts = 30_000;
+
+    private static readonly Lazy<Built> LargeBackup = new(() => Make(LargeAccounts));
+
     private static readonly ExchangeConfig Config = new(
         ["BTC", "USD"],
         [new InstrumentSpec("BTC-USD", 0, 1, TickSize: 1, LotSize: 1, MinQuantity: 1, MaxQuantity: 1_000_000, ReferencePrice: 1_000, BandBasisPoints: 0)],
         SessionTimeout: 1_000_000,
         SessionWindow: 8,
         ClientIdRetention: 1_000_000);
+
+    /// <summary>A backup of <see cref="LargeAccounts"/> accounts, made once per test run.</summary>
+    public static Built Large => LargeBackup.Value;
 
     /// <summary>A backup of an exchange with <paramref name="accounts"/> funded accounts, each with one bid and one ask resting.</summary>
     public static Built Make(int accounts, long term = 3)

@@ -19,7 +19,7 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     /// <summary>A source cluster with acknowledged deposits and resting orders, quiet, and a backup of it taken on a follower.</summary>
-    private async Task<(TestCluster Source, History History, VerifiedBackup Backup, long Follower)> BackedUpSourceAsync(FilesystemBackupStore store)
+    private async Task<(TestCluster Source, History History, CheckedBackup Backup, long Follower)> BackedUpSourceAsync(FilesystemBackupStore store)
     {
         var source = new TestCluster(3, clusterId: "source");
         source.Bootstrap(3);
