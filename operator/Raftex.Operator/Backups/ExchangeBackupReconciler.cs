@@ -148,7 +148,7 @@ public sealed class ExchangeBackupReconciler : IReconciler, IFinalizer<ExchangeB
         await RecordAsync(backup, EventType.Normal, retried ? "Restarted" : "Started",
             $"{(retried ? "interrupted run taken again from the start: " : string.Empty)}streaming from node {member.NodeId} ({member.Role}) of {cluster.Metadata.Name}", ct).ConfigureAwait(false);
 
-        VerifiedBackup verified;
+        CheckedBackup verified;
         string location = BackupStoreLocation.Of(backup.Spec.Store);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
         attempt.CancelAfter(_timeout);

@@ -54,7 +54,7 @@ internal sealed class BackupHarness : IAsyncDisposable
     }
 
     /// <summary>Writes backup <paramref name="name"/> straight from fake node 2 with <see cref="Raftex.Backup.BackupWriter"/>, as an earlier cluster's operator would have.</summary>
-    public async Task<Raftex.Backup.VerifiedBackup> WriteBackupAsync(string name)
+    public async Task<Raftex.Backup.CheckedBackup> WriteBackupAsync(string name)
     {
         var stub = Operator.Connector.StubFor(new ExchangeCluster(), 1);
         return await Raftex.Backup.BackupWriter.WriteAsync(stub.Client, new Raftex.Backup.FilesystemBackupStore(Root.FullName), name, stub.Headers, Time, CancellationToken.None);
