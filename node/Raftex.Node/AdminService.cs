@@ -234,10 +234,12 @@ internal sealed class AdminService(
         header.Learners.AddRange(snapshot.Metadata.ConfState.Learners.Select(v => (ulong)v));
         await responseStream.WriteAsync(new SnapshotChunk { Header = header }, ct).ConfigureAwait(false);
         logger.LogInformation("Streaming snapshot {Index}/{Term} ({Bytes} bytes) for a backup", header.Index, header.Term, file.Length);
-        var fileSha = System.Security.Cryptography.SHA256.HashData(file);
+        // The whole file's hash is built as the chunks go, so the first chunk leaves at once.
+        using var whole = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         for (var offset = 0; offset < file.Length; offset += chunkBytes)
         {
             var data = file.AsMemory(offset, Math.Min(chunkBytes, file.Length - offset));
+            whole.AppendData(data.Span);
             var chunk = new SnapshotChunk
             {
                 Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data),
@@ -246,7 +248,7 @@ internal sealed class AdminService(
             };
             if (offset + data.Length == file.Length)
             {
-                chunk.FileSha256 = Google.Protobuf.ByteString.CopyFrom(fileSha);
+                chunk.FileSha256 = Google.Protobuf.ByteString.CopyFrom(whole.GetHashAndReset());
             }
 
             await responseStream.WriteAsync(chunk, ct).ConfigureAwait(false);
