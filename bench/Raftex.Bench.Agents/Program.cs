@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Raftex.Agents;
 using Raftex.Bench.Cluster;
-using Raftex.Cluster.Tests;
 
 // How many agents one raftex-agents process sustains: a 3-node cluster on loopback (fsync on), then runs of growing
 // fleets of noise traders at a fixed per-agent order rate. A level is sustained when the fleet sends at least 90% of

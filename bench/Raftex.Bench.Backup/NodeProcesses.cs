@@ -15,7 +15,7 @@ internal sealed class NodeProcesses : IDisposable
     public const string ClusterId = "bench-backup";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "raftex-bench-backup-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly Dictionary<int, Node> _nodes = [];
-    private readonly string _binary = FindNode();
+    private readonly string _binary = NodeBinary.Path;
 
     public string Binary => _binary;
 
@@ -139,19 +139,6 @@ internal sealed class NodeProcesses : IDisposable
         node.Process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         node.Process.BeginOutputReadLine();
         node.Process.BeginErrorReadLine();
-    }
-
-    private static string FindNode()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = dir.Parent!.Name;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? ".", "node", "Raftex.Node", "bin", configuration, "net10.0", "raftex-node.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"raftex-node is not built at {path}");
     }
 
     /// <summary>One node's ports and process, with the tail of its output for failures.</summary>

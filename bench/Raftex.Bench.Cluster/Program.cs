@@ -16,7 +16,7 @@ const int Sessions = 8;
 const int AccountsPerSession = 8;
 var inv = CultureInfo.InvariantCulture;
 
-var binary = FindNode();
+var binary = NodeBinary.Path;
 using var cluster = new RaftexCluster(binary);
 cluster.StartAll();
 await cluster.LeaderAsync(TimeSpan.FromSeconds(60));
@@ -285,17 +285,4 @@ static async Task FundAsync(IReadOnlyList<string> addresses, IEnumerable<ulong> 
         await client.DepositAsync(new TransferRequest { Account = account, TransactionId = 1, Asset = "USD", Amount = 1_000_000_000_000_000 }, ct);
         await client.DepositAsync(new TransferRequest { Account = account, TransactionId = 2, Asset = "BTC", Amount = 1_000_000_000_000 }, ct);
     });
-}
-
-static string FindNode()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    var configuration = dir.Parent!.Name;
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-    {
-        dir = dir.Parent;
-    }
-
-    var path = Path.Combine(dir?.FullName ?? ".", "node", "Raftex.Node", "bin", configuration, "net10.0", "raftex-node.dll");
-    return File.Exists(path) ? path : throw new FileNotFoundException($"raftex-node is not built at {path}");
 }

@@ -10,7 +10,7 @@ namespace Raftex.Backup;
 /// Checks the bytes of a Raft snapshot file (the layout of <see cref="SnapshotStore"/>) as they stream past, holding only
 /// the file's header and the first <see cref="SummaryPrefixBytes"/> of the exchange snapshot: magic, version, CRC32C and
 /// layout of the Raft file; magic, version, length and checksum of the exchange snapshot inside, and what it records about
-/// itself (<see cref="ExchangeStateMachine.ReadSummary"/>). The state is not rebuilt. Failures are found in the order
+/// itself (<see cref="ExchangeStateMachine.ReadBodySummary"/>). The state is not rebuilt. Failures are found in the order
 /// <see cref="SnapshotStore.Decode"/> and <see cref="ExchangeStateMachine.Restore"/> report them, and given at
 /// <see cref="Finish"/>.
 /// </summary>
@@ -48,7 +48,7 @@ internal sealed class SnapshotFileCheck
     private long _exchangeBody = -1;
     private byte[]? _prefix;
     private int _prefixLength;
-    private ExchangeChecksum _checksum;
+    private SnapshotChecksum _checksum;
 
     public SnapshotFileCheck(string source, long size)
     {
@@ -298,7 +298,7 @@ internal sealed class SnapshotFileCheck
 
         _exchangeBody = length;
         _prefix = new byte[Math.Min(length, SummaryPrefixBytes)];
-        _checksum = new ExchangeChecksum(length);
+        _checksum = new SnapshotChecksum(length);
     }
 
     /// <summary>What the exchange snapshot records, once its header, length and checksum are found sound.</summary>
@@ -333,18 +333,10 @@ internal sealed class SnapshotFileCheck
             throw Undecodable(location, $"snapshot checksum mismatch: stored {stored:x16}, computed {computed:x16}");
         }
 
-        // The summary is read from the kept front of the body, framed as a snapshot of its own with its own checksum;
-        // ReadSummary checks that checksum, so it also proves this check computes the exchange's checksum the same way.
-        var framed = new byte[ExchangeHeaderSize + _prefixLength + ExchangeTrailerSize];
-        header[..6].CopyTo(framed);
-        BinaryPrimitives.WriteInt64LittleEndian(framed.AsSpan(6), _prefixLength);
-        _prefix.AsSpan(0, _prefixLength).CopyTo(framed.AsSpan(ExchangeHeaderSize));
-        var prefixChecksum = new ExchangeChecksum(_prefixLength);
-        prefixChecksum.Append(_prefix.AsSpan(0, _prefixLength));
-        BinaryPrimitives.WriteUInt64LittleEndian(framed.AsSpan(ExchangeHeaderSize + _prefixLength), prefixChecksum.Finish());
+        // The checksum above covers the whole body; its summary is read from the kept front.
         try
         {
-            return ExchangeStateMachine.ReadSummary(framed);
+            return ExchangeStateMachine.ReadBodySummary(version, _prefix.AsSpan(0, _prefixLength));
         }
         catch (SnapshotFormatException e) when (_prefixLength < _exchangeBody)
         {

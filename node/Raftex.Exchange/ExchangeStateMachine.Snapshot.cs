@@ -132,14 +132,25 @@ public sealed partial class ExchangeStateMachine
 
         var body = snapshot.Slice(14, (int)length);
         var expected = BinaryPrimitives.ReadUInt64LittleEndian(snapshot[^8..]);
-        if (Checksum(body) != expected)
+        var computed = Checksum(body);
+        if (computed != expected)
         {
-            throw new SnapshotFormatException($"snapshot checksum mismatch: stored {expected:x16}, computed {Checksum(body):x16}");
+            throw new SnapshotFormatException($"snapshot checksum mismatch: stored {expected:x16}, computed {computed:x16}");
         }
 
+        return ReadBodySummary(version, body);
+    }
+
+    /// <summary>
+    /// What a snapshot body of <paramref name="version"/> records about itself, read from its front (the configuration, then
+    /// the log index, log time, state hash and entry format; the first few KB of a body). Its checksum is not checked here.
+    /// </summary>
+    /// <exception cref="SnapshotFormatException">The bytes do not hold a summary (cut short, or not a body).</exception>
+    public static SnapshotSummary ReadBodySummary(ushort version, ReadOnlySpan<byte> bodyFront)
+    {
         try
         {
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var stream = new MemoryStream(bodyFront.ToArray(), writable: false);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             ReadConfig(r);
             var lastIndex = r.ReadInt64();
@@ -154,7 +165,7 @@ public sealed partial class ExchangeStateMachine
         }
     }
 
-    private static ulong Checksum(ReadOnlySpan<byte> body) => StateHasher.Finish(StateHasher.Bytes(StateHasher.Seed, body));
+    private static ulong Checksum(ReadOnlySpan<byte> body) => SnapshotChecksum.Of(body);
 
     private byte[] SnapshotBody(ushort version)
     {

@@ -25,7 +25,7 @@ internal sealed class SingleNode : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in (IEnumerable<string>)
         [
-            NodeDll(), "--node-id", "1", "--cluster-id", clusterId, "--bootstrap",
+            NodeBinary.Path, "--node-id", "1", "--cluster-id", clusterId, "--bootstrap",
             "--client-listen", $"127.0.0.1:{_client}", "--peer-listen", $"127.0.0.1:{LoopbackPorts.Reserve()}",
             "--admin-listen", $"127.0.0.1:{_admin}", "--http-listen", $"127.0.0.1:{LoopbackPorts.Reserve()}",
             "--data-dir", _dataDir, "--heartbeat-ms", "50", "--election-ms", "500", .. extraArgs,
@@ -120,18 +120,5 @@ internal sealed class SingleNode : IDisposable
                 _output.AppendLine(line);
             }
         }
-    }
-
-    private static string NodeDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = dir.Parent!.Name;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? ".", "node", "Raftex.Node", "bin", configuration, "net10.0", "raftex-node.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"raftex-node is not built at {path}");
     }
 }

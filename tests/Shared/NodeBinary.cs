@@ -1,6 +1,6 @@
-namespace Raftex.Cluster.Tests;
+namespace Raftex.Testing;
 
-/// <summary>Finds raftex-node.dll built in the same configuration as this test assembly.</summary>
+/// <summary>Finds raftex-node.dll built in the same configuration as the running test or bench assembly.</summary>
 internal static class NodeBinary
 {
     public static readonly string Path = Find();
@@ -8,7 +8,7 @@ internal static class NodeBinary
     private static string Find()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        // .../tests/Raftex.Cluster.Tests/bin/<Configuration>/net10.0/
+        // .../<project>/bin/<Configuration>/net10.0/
         var configuration = dir.Parent!.Name;
         var root = dir;
         while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Cluster.sln")))
